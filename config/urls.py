@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from schoolbrug.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("schoolbrug.accounts.urls")),
+    path("staff/", include("schoolbrug.sis.urls")),
+    path("portal/", include("schoolbrug.portal.urls")),
+    path("operator/", admin.site.urls),
+]

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import time
+
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+
+from .forms import ChooseAccountForm, EmailAuthenticationForm
+from .models import Account
+
+# After a password opened two accounts, the choice must be made soon and in the same session.
+PENDING_CHOICE_KEY = "schoolbrug_pending_account_choice"
+PENDING_CHOICE_SECONDS = 300
+BACKEND = "schoolbrug.accounts.backends.EmailBackend"
+
+
+class LoginView(auth_views.LoginView):
+    form_class = EmailAuthenticationForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: EmailAuthenticationForm) -> HttpResponse:  # type: ignore[override]
+        if form.other_accounts:
+            accounts = [form.get_user(), *form.other_accounts]
+            self.request.session.cycle_key()
+            self.request.session[PENDING_CHOICE_KEY] = {
+                "ids": [a.pk for a in accounts],
+                "at": time.time(),
+                "next": self.get_redirect_url(),
+            }
+            return redirect("accounts:choose")
+        return super().form_valid(form)
+
+
+@sensitive_post_parameters()
+@csrf_protect
+@never_cache
+def choose_account(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get(PENDING_CHOICE_KEY)
+    if not pending or time.time() - pending["at"] > PENDING_CHOICE_SECONDS:
+        request.session.pop(PENDING_CHOICE_KEY, None)
+        return redirect("accounts:login")
+    accounts = list(Account.objects.filter(pk__in=pending["ids"], is_active=True).order_by("-kind"))
+    form = ChooseAccountForm(request.POST or None, accounts=accounts)
+    if request.method == "POST" and form.is_valid():
+        account = next(a for a in accounts if a.pk == form.cleaned_data["account"])
+        del request.session[PENDING_CHOICE_KEY]
+        login(request, account, backend=BACKEND)
+        target = pending.get("next") or ""
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = reverse("home")
+        return redirect(target)
+    return render(request, "accounts/choose_account.html", {"form": form})
+
+
+class LogoutView(auth_views.LogoutView):
+    pass

@@ -1,0 +1,127 @@
+"""Who may see and change what in the school records. Plain functions, one query each.
+
+Reach rules (SPEC "Roles"):
+- a guardian reaches the enrolled pupils for whom he holds the portal access right;
+- a staff member reaches his own school; with group authorisation on (the default for
+  teachers) only the pupils placed in his linked groups of the current school year;
+- application administrators reach their whole school;
+- nobody reaches another school. "Missing" and "not yours" both answer 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from .models import Group, Guardian, Guardianship, Pupil, School, StaffMember
+
+
+def staff_member_of(user: Any) -> StaffMember | None:
+    """The active staff record behind a staff account, cached on the user for the request."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_staff_member", False):
+        return None
+    if not hasattr(user, "_schoolbrug_staff_member"):
+        user._schoolbrug_staff_member = (
+            StaffMember.objects.select_related("school", "school__board")
+            .filter(account=user, is_active=True)
+            .first()
+        )
+    return user._schoolbrug_staff_member  # type: ignore[no-any-return]
+
+
+def require_staff_member(user: Any) -> StaffMember:
+    staff = staff_member_of(user)
+    if staff is None:
+        raise Http404
+    return staff
+
+
+def is_narrowed_by_group_authorisation(staff: StaffMember) -> bool:
+    return staff.group_authorisation and not staff.is_application_admin
+
+
+def schools_visible_to(user: Any) -> QuerySet[School]:
+    staff = staff_member_of(user)
+    if staff is not None:
+        return School.objects.filter(pk=staff.school_id)
+    if getattr(user, "is_guardian", False):
+        return School.objects.filter(pk__in=pupils_visible_to(user).values("school_id"))
+    return School.objects.none()
+
+
+def pupils_visible_to(user: Any) -> QuerySet[Pupil]:
+    if getattr(user, "is_guardian", False) and user.is_active:
+        return Pupil.objects.filter(
+            status=Pupil.Status.ENROLLED,
+            pk__in=Guardianship.objects.filter(guardian__account=user, portal_access=True).values("pupil_id"),
+        )
+    staff = staff_member_of(user)
+    if staff is None:
+        return Pupil.objects.none()
+    pupils = Pupil.objects.filter(school_id=staff.school_id)
+    if is_narrowed_by_group_authorisation(staff):
+        pupils = pupils.filter(
+            pk__in=Group.objects.filter(
+                year__is_current=True, staff_links__staff_member=staff
+            ).values("placements__pupil_id")
+        )
+    return pupils
+
+
+def groups_visible_to(user: Any) -> QuerySet[Group]:
+    """Groups whose pupil list the user may open."""
+    staff = staff_member_of(user)
+    if staff is None:
+        return Group.objects.none()
+    groups = Group.objects.filter(school_id=staff.school_id)
+    if is_narrowed_by_group_authorisation(staff):
+        groups = groups.filter(staff_links__staff_member=staff)
+    return groups
+
+
+def guardians_visible_to(user: Any) -> QuerySet[Guardian]:
+    """A guardian sees only his own records, never a co-guardian's; staff see their school's."""
+    if getattr(user, "is_guardian", False):
+        return Guardian.objects.filter(account=user)
+    staff = staff_member_of(user)
+    if staff is None:
+        return Guardian.objects.none()
+    if is_narrowed_by_group_authorisation(staff):
+        return Guardian.objects.filter(
+            school_id=staff.school_id, guardianships__pupil__in=pupils_visible_to(user)
+        ).distinct()
+    return Guardian.objects.filter(school_id=staff.school_id)
+
+
+def can_edit_family(user: Any, pupil: Pupil) -> bool:
+    staff = staff_member_of(user)
+    return staff is not None and staff.is_application_admin and staff.school_id == pupil.school_id
+
+
+def can_edit_pupil(user: Any, pupil: Pupil) -> bool:
+    return can_edit_family(user, pupil)
+
+
+def can_see_medical(user: Any, pupil: Pupil) -> bool:
+    # Medical data follows pupil reach; the PIN step-up of PRIV-2 narrows this later.
+    return pupils_visible_to(user).filter(pk=pupil.pk).exists()
+
+
+def get_pupil_for_user_or_404(user: Any, pupil_id: int) -> Pupil:
+    return get_object_or_404(pupils_visible_to(user).select_related("school"), pk=pupil_id)
+
+
+def get_group_for_user_or_404(user: Any, group_id: int) -> Group:
+    return get_object_or_404(groups_visible_to(user).select_related("year", "school"), pk=group_id)
+
+
+def get_guardianship_for_editor_or_404(user: Any, pupil_id: int, guardianship_id: int) -> Guardianship:
+    pupil = get_pupil_for_user_or_404(user, pupil_id)
+    if not can_edit_family(user, pupil):
+        raise Http404
+    return get_object_or_404(
+        Guardianship.objects.select_related("guardian", "pupil"), pk=guardianship_id, pupil=pupil
+    )
