@@ -46,4 +46,6 @@ class ChooseAccountForm(forms.Form):
 
     def __init__(self, *args: Any, accounts: list[Account], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["account"].choices = [(a.pk, a.get_kind_display()) for a in accounts]
+        field = self.fields["account"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(a.pk, a.get_kind_display()) for a in accounts]

@@ -12,9 +12,7 @@ from django.utils.translation import gettext_lazy as _
 class AccountManager(BaseUserManager["Account"]):
     use_in_migrations = True
 
-    def create_account(
-        self, *, kind: str, email: str, password: str | None = None, **fields: Any
-    ) -> Account:
+    def create_account(self, *, kind: str, email: str, password: str | None = None, **fields: Any) -> Account:
         email = self.normalize_email(email).lower()
         account = self.model(kind=kind, email=email, username=Account.make_username(kind, email), **fields)
         account.set_password(password)  # None gives an unusable password (invitation pending)

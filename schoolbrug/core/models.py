@@ -74,6 +74,9 @@ class Person(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.full_name
+
     @property
     def full_name(self) -> str:
         return " ".join(part for part in (self.first_name, self.prefix, self.last_name) if part)
@@ -83,5 +86,39 @@ class Person(models.Model):
         # Dutch lists sort on the last name without its prefix: "Vries, Sanne de".
         return f"{self.last_name}, {self.first_name} {self.prefix}".strip()
 
+
+class SchedulerLease(models.Model):
+    """Which scheduler process may run the periodic jobs until `expires_at`.
+
+    A row, not an advisory lock, because it has to work the same on SQLite and PostgreSQL and
+    survive connection drops; see `schoolbrug.core.scheduler` for how it is taken.
+    """
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    holder = models.CharField(_("holder"), max_length=200, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
+
+    class Meta:
+        verbose_name = _("scheduler lease")
+        verbose_name_plural = _("scheduler leases")
+
     def __str__(self) -> str:
-        return self.full_name
+        return f"{self.name}: {self.holder or '-'} until {self.expires_at:%Y-%m-%d %H:%M:%S}"
+
+
+class JobRun(models.Model):
+    """The last run of each periodic job, so a restarted scheduler does not run a job early."""
+
+    name = models.CharField(_("job"), max_length=100, unique=True)
+    last_started_at = models.DateTimeField(_("last started at"))
+    last_finished_at = models.DateTimeField(_("last finished at"), null=True, blank=True)
+    # None while the run is in progress (or if the process died during it).
+    last_succeeded = models.BooleanField(_("last run succeeded"), null=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("periodic job run")
+        verbose_name_plural = _("periodic job runs")
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.last_started_at:%Y-%m-%d %H:%M:%S}"

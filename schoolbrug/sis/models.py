@@ -88,7 +88,9 @@ class SchoolYear(models.Model):
                 fields=["school"], condition=Q(is_current=True), name="schoolyear_one_current_per_school"
             ),
             models.UniqueConstraint(fields=["school", "name"], name="schoolyear_unique_name_per_school"),
-            models.CheckConstraint(condition=Q(end_date__gt=models.F("start_date")), name="schoolyear_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(end_date__gt=models.F("start_date")), name="schoolyear_ends_after_start"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -123,9 +125,7 @@ class Group(ExternalKeyMixin, TimestampedModel):
 
 class GroupYearLevel(models.Model):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="year_levels")
-    level = models.PositiveSmallIntegerField(
-        _("year level"), validators=[MinValueValidator(1), MaxValueValidator(8)]
-    )
+    level = models.PositiveSmallIntegerField(_("year level"), validators=[MinValueValidator(1), MaxValueValidator(8)])
 
     class Meta:
         ordering = ["level"]
@@ -160,6 +160,9 @@ class TimetableEntry(models.Model):
             models.CheckConstraint(condition=Q(end_time__gt=models.F("start_time")), name="timetable_ends_after_start")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start_time:%H:%M} {self.subject}"
+
 
 class Pupil(ExternalKeyMixin, Person, Address, TimestampedModel):
     class Status(models.TextChoices):
@@ -193,7 +196,9 @@ class Pupil(ExternalKeyMixin, Person, Address, TimestampedModel):
         constraints = [
             _unique_external_key("pupil"),
             models.CheckConstraint(
-                condition=Q(left_on__isnull=True) | Q(enrolled_on__isnull=True) | Q(left_on__gte=models.F("enrolled_on")),
+                condition=Q(left_on__isnull=True)
+                | Q(enrolled_on__isnull=True)
+                | Q(left_on__gte=models.F("enrolled_on")),
                 name="pupil_leaves_after_enrolment",
             ),
         ]
@@ -219,6 +224,9 @@ class Placement(models.Model):
         verbose_name_plural = _("school career")
         constraints = [models.UniqueConstraint(fields=["pupil", "year"], name="placement_one_group_per_year")]
 
+    def __str__(self) -> str:
+        return f"{self.pupil_id} in {self.group_id}"
+
 
 class Guardian(ExternalKeyMixin, Person, Address, TimestampedModel):
     class EducationLevel(models.TextChoices):
@@ -227,6 +235,11 @@ class Guardian(ExternalKeyMixin, Person, Address, TimestampedModel):
         SECONDARY_LOW = "secondary_low", _("vmbo / mbo 1")
         SECONDARY = "secondary", _("havo / vwo / mbo 2-4")
         HIGHER = "higher", _("hbo / university")
+
+    class Sex(models.TextChoices):
+        FEMALE = "f", _("woman")
+        MALE = "m", _("man")
+        OTHER = "x", _("other / unknown")
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="guardians")
     account = models.ForeignKey(
@@ -238,7 +251,7 @@ class Guardian(ExternalKeyMixin, Person, Address, TimestampedModel):
         limit_choices_to={"kind": "guardian"},
     )
     initials = models.CharField(_("initials"), max_length=20, blank=True)
-    sex = models.CharField(_("sex"), max_length=1, choices=Pupil.Sex.choices, default=Pupil.Sex.OTHER)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.OTHER)
     email = models.EmailField(_("e-mail address"), blank=True)
     phone_mobile = models.CharField(_("mobile phone"), max_length=20, blank=True, validators=[phone_validator])
     phone_home = models.CharField(_("home phone"), max_length=20, blank=True, validators=[phone_validator])
@@ -279,7 +292,7 @@ class Guardianship(TimestampedModel):
     portal_access_reason = models.CharField(_("reason for the access right"), max_length=200, blank=True)
     portal_access_changed_on = models.DateField(_("access right changed on"), null=True, blank=True)
     app_invitation = models.BooleanField(_("invite for the app"), default=True)
-    lives_with_pupil = models.BooleanField(_("pupil lives here"), default=True)
+    lives_with_pupil = models.BooleanField(_("the pupil lives at this address"), default=True)
     contact_order = models.PositiveSmallIntegerField(_("contact order"), default=1)
 
     class Meta:
@@ -301,6 +314,9 @@ class EmergencyContact(models.Model):
         verbose_name = _("emergency number")
         verbose_name_plural = _("emergency numbers")
         ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class MedicalInfo(TimestampedModel):
@@ -374,3 +390,6 @@ class GroupStaff(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["group", "staff_member"], name="groupstaff_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.staff_member_id} in {self.group_id}"

@@ -25,9 +25,7 @@ def staff_member_of(user: Any) -> StaffMember | None:
         return None
     if not hasattr(user, "_schoolbrug_staff_member"):
         user._schoolbrug_staff_member = (
-            StaffMember.objects.select_related("school", "school__board")
-            .filter(account=user, is_active=True)
-            .first()
+            StaffMember.objects.select_related("school", "school__board").filter(account=user, is_active=True).first()
         )
     return user._schoolbrug_staff_member  # type: ignore[no-any-return]
 
@@ -64,9 +62,9 @@ def pupils_visible_to(user: Any) -> QuerySet[Pupil]:
     pupils = Pupil.objects.filter(school_id=staff.school_id)
     if is_narrowed_by_group_authorisation(staff):
         pupils = pupils.filter(
-            pk__in=Group.objects.filter(
-                year__is_current=True, staff_links__staff_member=staff
-            ).values("placements__pupil_id")
+            pk__in=Group.objects.filter(year__is_current=True, staff_links__staff_member=staff).values(
+                "placements__pupil_id"
+            )
         )
     return pupils
 
@@ -122,6 +120,4 @@ def get_guardianship_for_editor_or_404(user: Any, pupil_id: int, guardianship_id
     pupil = get_pupil_for_user_or_404(user, pupil_id)
     if not can_edit_family(user, pupil):
         raise Http404
-    return get_object_or_404(
-        Guardianship.objects.select_related("guardian", "pupil"), pk=guardianship_id, pupil=pupil
-    )
+    return get_object_or_404(Guardianship.objects.select_related("guardian", "pupil"), pk=guardianship_id, pupil=pupil)

@@ -1,2 +1,17 @@
+from django.urls import path
+
+from . import views
+
 app_name = "staff"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("groups/", views.group_list, name="groups"),
+    path("groups/<int:group_id>/", views.group_detail, name="group"),
+    path("pupils/<int:pupil_id>/", views.pupil_detail, name="pupil"),
+    path("pupils/<int:pupil_id>/edit/", views.pupil_edit, name="pupil-edit"),
+    path("pupils/<int:pupil_id>/photo/", views.pupil_photo, name="pupil-photo"),
+    path(
+        "pupils/<int:pupil_id>/guardians/<int:guardianship_id>/edit/", views.guardianship_edit, name="guardianship-edit"
+    ),
+]

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+import mimetypes
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from . import policies, selectors, services
+from .decorators import staff_required
+from .forms import GuardianForm, GuardianshipForm, PupilForm
+
+
+@staff_required
+def overview(request: HttpRequest) -> HttpResponse:
+    staff = policies.require_staff_member(request.user)
+    school = staff.school
+    context = selectors.school_overview(school)
+    context.update(school=school, staff=staff)
+    return render(request, "sis/overview.html", context)
+
+
+@staff_required
+def group_list(request: HttpRequest) -> HttpResponse:
+    staff = policies.require_staff_member(request.user)
+    years = list(selectors.years_of_school(staff.school))
+    if not years:
+        return render(request, "sis/group_list.html", {"years": [], "groups": [], "year": None})
+    year_id = request.GET.get("year")
+    if year_id:
+        year = next((y for y in years if str(y.pk) == year_id), None)
+        if year is None:
+            raise Http404
+    else:
+        year = next((y for y in years if y.is_current), years[0])
+    groups = selectors.groups_for_overview(user=request.user, year=year)
+    return render(request, "sis/group_list.html", {"years": years, "year": year, "groups": groups})
+
+
+@staff_required
+def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
+    group = selectors.group_with_details(policies.get_group_for_user_or_404(request.user, group_id))
+    rows = selectors.group_pupils(user=request.user, group=group)
+    return render(request, "sis/group_detail.html", {"group": group, "rows": rows})
+
+
+@staff_required
+@never_cache
+def pupil_detail(request: HttpRequest, pupil_id: int) -> HttpResponse:
+    pupil = selectors.pupil_file(policies.get_pupil_for_user_or_404(request.user, pupil_id))
+    siblings = selectors.siblings_of(pupil).filter(pk__in=policies.pupils_visible_to(request.user).values("pk"))
+    context = {
+        "pupil": pupil,
+        "siblings": list(siblings),
+        "medical": getattr(pupil, "medical", None),
+        "can_edit": policies.can_edit_family(request.user, pupil),
+    }
+    return render(request, "sis/pupil_detail.html", context)
+
+
+@staff_required
+@never_cache
+def pupil_edit(request: HttpRequest, pupil_id: int) -> HttpResponse:
+    pupil = policies.get_pupil_for_user_or_404(request.user, pupil_id)
+    if not policies.can_edit_pupil(request.user, pupil):
+        raise Http404
+    form = PupilForm(request.POST or None, instance=pupil)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pupil_update(actor=request.user, pupil=pupil, data=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The personal data of %(name)s have been saved.") % {"name": pupil.full_name})
+            return redirect("staff:pupil", pupil_id=pupil.pk)
+    return render(request, "sis/pupil_edit.html", {"pupil": pupil, "form": form})
+
+
+@staff_required
+@never_cache
+def guardianship_edit(request: HttpRequest, pupil_id: int, guardianship_id: int) -> HttpResponse:
+    guardianship = policies.get_guardianship_for_editor_or_404(request.user, pupil_id, guardianship_id)
+    data = request.POST or None
+    guardian_form = GuardianForm(data, instance=guardianship.guardian, prefix="guardian")
+    relation_form = GuardianshipForm(data, instance=guardianship, prefix="relation")
+    if request.method == "POST" and guardian_form.is_valid() and relation_form.is_valid():
+        try:
+            services.guardianship_update(
+                actor=request.user,
+                guardianship=guardianship,
+                guardian_data=guardian_form.cleaned_data,
+                relation_data=relation_form.cleaned_data,
+            )
+        except ValidationError as error:
+            guardian_form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("The data of %(name)s have been saved.") % {"name": guardianship.guardian.full_name}
+            )
+            return redirect("staff:pupil", pupil_id=pupil_id)
+    context = {
+        "pupil": guardianship.pupil,
+        "guardianship": guardianship,
+        "guardian_form": guardian_form,
+        "relation_form": relation_form,
+    }
+    return render(request, "sis/guardianship_edit.html", context)
+
+
+@staff_required
+def pupil_photo(request: HttpRequest, pupil_id: int) -> FileResponse:
+    """Pupil photos are never public files: served only after the reach check."""
+    pupil = policies.get_pupil_for_user_or_404(request.user, pupil_id)
+    if not pupil.photo:
+        raise Http404
+    content_type = mimetypes.guess_type(pupil.photo.name or "")[0] or "application/octet-stream"
+    response = FileResponse(pupil.photo.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, no-store"
+    return response
