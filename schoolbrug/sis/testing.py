@@ -12,9 +12,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.test import TestCase
 
 from schoolbrug.accounts.models import Account
@@ -36,6 +38,18 @@ from .models import (
 )
 
 PASSWORD = "Persona-wachtwoord-1"
+
+
+@functools.cache
+def password_hash() -> str:
+    # Argon2 is slow by design; hashing once keeps hundreds of persona accounts cheap.
+    return make_password(PASSWORD)
+
+
+def _new_account(kind: str, email: str, first_name: str, last_name: str) -> Account:
+    account = Account(kind=kind, email=email, first_name=first_name, last_name=last_name, password=password_hash())
+    account.save()
+    return account
 
 
 @dataclass
@@ -82,9 +96,7 @@ def make_pupil(school: School, first_name: str, last_name: str, *placements: Gro
 
 
 def make_guardian_account(school: School, email: str, first_name: str, last_name: str, **fields: Any) -> Persona:
-    account = Account.objects.create_account(
-        kind=Account.Kind.GUARDIAN, email=email, password=PASSWORD, first_name=first_name, last_name=last_name
-    )
+    account = _new_account(Account.Kind.GUARDIAN, email, first_name, last_name)
     guardian = Guardian.objects.create(
         school=school, account=account, first_name=first_name, last_name=last_name, email=email, **fields
     )
@@ -92,9 +104,7 @@ def make_guardian_account(school: School, email: str, first_name: str, last_name
 
 
 def make_staff_account(school: School, email: str, first_name: str, last_name: str, **fields: Any) -> Persona:
-    account = Account.objects.create_account(
-        kind=Account.Kind.STAFF, email=email, password=PASSWORD, first_name=first_name, last_name=last_name
-    )
+    account = _new_account(Account.Kind.STAFF, email, first_name, last_name)
     staff = StaffMember.objects.create(
         school=school, account=account, first_name=first_name, last_name=last_name, email=email, **fields
     )
@@ -133,47 +143,52 @@ class SchoolTestCase(TestCase):
 
     @classmethod
     def setUpTestData(cls) -> None:
-        cls.school, cls.previous_year, cls.year = make_school("OBS Testschool")
-        cls.group3 = make_group(cls.school, cls.year, "Groep 3", 3)
-        cls.group5 = make_group(cls.school, cls.year, "Groep 5/6", 5, 6)
-        cls.old_group2 = make_group(cls.school, cls.previous_year, "Groep 2", 2)
+        build_personas(cls)
 
-        cls.tess = make_staff_account(cls.school, "tess@test.nl", "Tess", "Leraar", position="teacher")
-        GroupStaff.objects.create(group=cls.group3, staff_member=cls.tess.record)
-        cls.pim = make_staff_account(
-            cls.school, "pim@test.nl", "Pim", "Directeur", position="principal", group_authorisation=False
-        )
-        cls.ada = make_staff_account(
-            cls.school, "ada@test.nl", "Ada", "Beheer", position="administration", is_application_admin=True
-        )
 
-        cls.sam = make_pupil(cls.school, "Sam", "Bakker", cls.old_group2, cls.group3, address_secret=True)
-        cls.paula = make_guardian_account(
-            cls.school, "paula@test.nl", "Paula", "Bakker", phone_mobile="06 11111111", street="Brink", city="Deventer"
-        )
-        cls.dirk = make_guardian_account(
-            cls.school, "dirk@test.nl", "Dirk", "Bakker", phone_mobile="06 22222222", street="Singel", city="Zutphen"
-        )
-        link(cls.paula.record, cls.sam, "mother")
-        link(cls.dirk.record, cls.sam, "father")
-        cls.gerda = make_guardian_account(cls.school, "gerda@test.nl", "Gerda", "Oma")
-        link(cls.gerda.record, cls.sam, "grandparent", portal_access=False, has_custody=False)
-        EmergencyContact.objects.create(pupil=cls.sam, name="Buurvrouw Els", phone="0570 123456")
-        MedicalInfo.objects.create(pupil=cls.sam, allergies="Pinda's")
+def build_personas(cls: Any) -> None:
+    """Sets the persona school's objects as attributes of `cls` (a test class or a namespace)."""
+    cls.school, cls.previous_year, cls.year = make_school("OBS Testschool")
+    cls.group3 = make_group(cls.school, cls.year, "Groep 3", 3)
+    cls.group5 = make_group(cls.school, cls.year, "Groep 5/6", 5, 6)
+    cls.old_group2 = make_group(cls.school, cls.previous_year, "Groep 2", 2)
 
-        cls.olivia = make_pupil(cls.school, "Olivia", "Smit", cls.group5)
-        cls.otto = make_guardian_account(cls.school, "otto@test.nl", "Otto", "Smit", phone_mobile="06 33333333")
-        link(cls.otto.record, cls.olivia, "father")
+    cls.tess = make_staff_account(cls.school, "tess@test.nl", "Tess", "Leraar", position="teacher")
+    GroupStaff.objects.create(group=cls.group3, staff_member=cls.tess.record)
+    cls.pim = make_staff_account(
+        cls.school, "pim@test.nl", "Pim", "Directeur", position="principal", group_authorisation=False
+    )
+    cls.ada = make_staff_account(
+        cls.school, "ada@test.nl", "Ada", "Beheer", position="administration", is_application_admin=True
+    )
 
-        cls.lotte = make_pupil(
-            cls.school, "Lotte", "Vos", cls.old_group2, status=Pupil.Status.LEFT, left_on=dt.date(2026, 7, 17)
-        )
-        cls.lars = make_guardian_account(cls.school, "lars@test.nl", "Lars", "Vos")
-        link(cls.lars.record, cls.lotte, "father")
+    cls.sam = make_pupil(cls.school, "Sam", "Bakker", cls.old_group2, cls.group3, address_secret=True)
+    cls.paula = make_guardian_account(
+        cls.school, "paula@test.nl", "Paula", "Bakker", phone_mobile="06 11111111", street="Brink", city="Deventer"
+    )
+    cls.dirk = make_guardian_account(
+        cls.school, "dirk@test.nl", "Dirk", "Bakker", phone_mobile="06 22222222", street="Singel", city="Zutphen"
+    )
+    link(cls.paula.record, cls.sam, "mother")
+    link(cls.dirk.record, cls.sam, "father")
+    cls.gerda = make_guardian_account(cls.school, "gerda@test.nl", "Gerda", "Oma")
+    link(cls.gerda.record, cls.sam, "grandparent", portal_access=False, has_custody=False)
+    EmergencyContact.objects.create(pupil=cls.sam, name="Buurvrouw Els", phone="0570 123456")
+    MedicalInfo.objects.create(pupil=cls.sam, allergies="Pinda's")
 
-        cls.other_school, _, cls.other_year = make_school("CBS Elders")
-        cls.other_group = make_group(cls.other_school, cls.other_year, "Groep 3", 3)
-        cls.other_pupil = make_pupil(cls.other_school, "Bram", "Elders", cls.other_group)
-        cls.wim = make_staff_account(
-            cls.other_school, "wim@test.nl", "Wim", "Elders", is_application_admin=True, group_authorisation=False
-        )
+    cls.olivia = make_pupil(cls.school, "Olivia", "Smit", cls.group5)
+    cls.otto = make_guardian_account(cls.school, "otto@test.nl", "Otto", "Smit", phone_mobile="06 33333333")
+    link(cls.otto.record, cls.olivia, "father")
+
+    cls.lotte = make_pupil(
+        cls.school, "Lotte", "Vos", cls.old_group2, status=Pupil.Status.LEFT, left_on=dt.date(2026, 7, 17)
+    )
+    cls.lars = make_guardian_account(cls.school, "lars@test.nl", "Lars", "Vos")
+    link(cls.lars.record, cls.lotte, "father")
+
+    cls.other_school, _, cls.other_year = make_school("CBS Elders")
+    cls.other_group = make_group(cls.other_school, cls.other_year, "Groep 3", 3)
+    cls.other_pupil = make_pupil(cls.other_school, "Bram", "Elders", cls.other_group)
+    cls.wim = make_staff_account(
+        cls.other_school, "wim@test.nl", "Wim", "Elders", is_application_admin=True, group_authorisation=False
+    )

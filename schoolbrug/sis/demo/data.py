@@ -65,9 +65,36 @@ BENCH_TOWNS: tuple[tuple[str, str, int, int], ...] = (
 )
 
 BENCH_STREET_PARTS: tuple[str, ...] = (
-    "Kerk", "School", "Molen", "Linden", "Beuken", "Eiken", "Esdoorn", "Wilgen", "Berken", "Kastanje",
-    "Vogel", "Merel", "Lijster", "Zwaluw", "Reiger", "Kievit", "Hazel", "Essen", "Dorps", "Veld",
-    "Weide", "Brug", "Haven", "Markt", "Tuin", "Bloemen", "Rozen", "Tulpen", "Zon", "Maan",
+    "Kerk",
+    "School",
+    "Molen",
+    "Linden",
+    "Beuken",
+    "Eiken",
+    "Esdoorn",
+    "Wilgen",
+    "Berken",
+    "Kastanje",
+    "Vogel",
+    "Merel",
+    "Lijster",
+    "Zwaluw",
+    "Reiger",
+    "Kievit",
+    "Hazel",
+    "Essen",
+    "Dorps",
+    "Veld",
+    "Weide",
+    "Brug",
+    "Haven",
+    "Markt",
+    "Tuin",
+    "Bloemen",
+    "Rozen",
+    "Tulpen",
+    "Zon",
+    "Maan",
 )
 BENCH_STREET_KINDS: tuple[str, ...] = ("straat", "laan", "weg", "plein", "hof", "singel", "kamp", "dijk")
 
@@ -179,20 +206,45 @@ PUPIL_REMARKS: tuple[str, ...] = (
     "Heeft een ontwikkelingsperspectief; zie het dossier bij de intern begeleider.",
 )
 
-SECRET_ADDRESS_REMARK = "Adres geheim; geen gegevens delen met derden zonder overleg met de directie."
+CONFIDENTIAL_ADDRESS_REMARK = "Adres geheim; geen gegevens delen met derden zonder overleg met de directie."
 
 # Subjects by stage; kindergarten groups (1/2) have a different day than the other groups.
 KINDERGARTEN_SUBJECTS: tuple[str, ...] = (
-    "Kringactiviteit", "Spelen en werken", "Buitenspel", "Beweging in de speelzaal",
-    "Voorlezen", "Muziek", "Knutselen", "Taalspel", "Rekenspel",
+    "Kringactiviteit",
+    "Spelen en werken",
+    "Buitenspel",
+    "Beweging in de speelzaal",
+    "Voorlezen",
+    "Muziek",
+    "Knutselen",
+    "Taalspel",
+    "Rekenspel",
 )
 LOWER_SUBJECTS: tuple[str, ...] = (
-    "Rekenen", "Taal", "Spelling", "Lezen", "Schrijven", "Wereldoriëntatie", "Gym", "Muziek",
-    "Tekenen", "Levensbeschouwing",
+    "Rekenen",
+    "Taal",
+    "Spelling",
+    "Lezen",
+    "Schrijven",
+    "Wereldoriëntatie",
+    "Gym",
+    "Muziek",
+    "Tekenen",
+    "Levensbeschouwing",
 )
 UPPER_SUBJECTS: tuple[str, ...] = (
-    "Rekenen", "Taal", "Spelling", "Begrijpend lezen", "Aardrijkskunde", "Geschiedenis",
-    "Natuur en techniek", "Engels", "Gym", "Muziek", "Handvaardigheid", "Burgerschap",
+    "Rekenen",
+    "Taal",
+    "Spelling",
+    "Begrijpend lezen",
+    "Aardrijkskunde",
+    "Geschiedenis",
+    "Natuur en techniek",
+    "Engels",
+    "Gym",
+    "Muziek",
+    "Handvaardigheid",
+    "Burgerschap",
 )
 
 # Teaching blocks per weekday: Wednesday is a morning-only day at Dutch primary schools.

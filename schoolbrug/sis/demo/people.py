@@ -11,14 +11,12 @@ import re
 import unicodedata
 import zlib
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from . import data
 
 if TYPE_CHECKING:
     from faker import Faker
-
-T = TypeVar("T")
 
 # Prefixes we accept from Faker; its nl_NL list also holds medieval names ("van Bourgondië",
 # "von und zu ...") that would look odd in a class list.
@@ -43,7 +41,7 @@ def slug(*parts: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
-def weighted(rng: random.Random, options: Sequence[tuple[T, int]]) -> T:
+def weighted[T](rng: random.Random, options: Sequence[tuple[T, int]]) -> T:
     values = [value for value, _weight in options]
     weights = [weight for _value, weight in options]
     return rng.choices(values, weights)[0]
@@ -107,7 +105,7 @@ class PeopleMaker:
     def education_level(self) -> str:
         return weighted(self.rng, data.EDUCATION_LEVELS)
 
-    def pick(self, options: Sequence[T]) -> T:
+    def pick[T](self, options: Sequence[T]) -> T:
         return self.rng.choice(options)
 
     def chance(self, probability: float) -> bool:
@@ -147,7 +145,5 @@ class AddressMaker:
 
 def bench_streets(rng: random.Random, low: int, high: int, count: int = 30) -> list[tuple[str, int]]:
     """Made-up but Dutch-sounding street names for a benchmark town."""
-    names = {
-        f"{rng.choice(data.BENCH_STREET_PARTS)}{rng.choice(data.BENCH_STREET_KINDS)}" for _ in range(count * 2)
-    }
+    names = {f"{rng.choice(data.BENCH_STREET_PARTS)}{rng.choice(data.BENCH_STREET_KINDS)}" for _ in range(count * 2)}
     return [(name, rng.randint(low, high)) for name in sorted(names)[:count]]

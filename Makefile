@@ -1,0 +1,90 @@
+# Schoolbrug developer commands. `make run` starts the whole embedded Schoolbrug; `make test` runs
+# every test. Both create .venv on first use, with the first Python 3.12+ they find.
+
+SHELL := /bin/sh
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+# Stamps newer than pyproject.toml mean the installed dependencies are current.
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
+
+.PHONY: help run test test-fast test-browser lint messages clean-venv
+
+help:
+	@echo "make run        start Schoolbrug (web, task worker, scheduler) with demo data"
+	@echo "make test       run all tests (browser tests in Chromium when it is installed)"
+	@echo "make lint       ruff, mypy and the import contracts"
+	@echo "make messages   update and compile the Dutch and English translations"
+
+# pyenv installs shims for every version it has, and a shim for a version that is not selected
+# exits non-zero, so each candidate is asked for its version rather than looked up on PATH.
+$(PYTHON):
+	@found=""; \
+	for candidate in python3.13 python3.12 python3; do \
+		if $$candidate -c 'import sys; raise SystemExit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+			found=$$candidate; break; \
+		fi; \
+	done; \
+	if [ -n "$$found" ]; then \
+		echo "Creating $(VENV) with $$found ($$($$found --version 2>&1))"; \
+		$$found -m venv $(VENV) || exit 1; \
+	else \
+		version=""; \
+		if command -v pyenv >/dev/null 2>&1; then \
+			version=$$(pyenv versions --bare 2>/dev/null | grep -E '^3\.12(\.[0-9]+)?$$' | tail -n 1); \
+			[ -n "$$version" ] || version=$$(pyenv versions --bare 2>/dev/null | grep -E '^3\.13(\.[0-9]+)?$$' | tail -n 1); \
+		fi; \
+		if [ -z "$$version" ]; then \
+			echo "Schoolbrug needs Python 3.12 or newer, and none was found (tried python3.13, python3.12," >&2; \
+			echo "python3 and pyenv). Install one, for example 'pyenv install 3.12', and run make again." >&2; \
+			exit 1; \
+		fi; \
+		echo "Creating $(VENV) with pyenv's Python $$version"; \
+		PYENV_VERSION=$$version python3 -m venv $(VENV) || exit 1; \
+	fi
+	$(PYTHON) -m pip install --quiet --upgrade pip
+
+$(RUN_STAMP): pyproject.toml | $(PYTHON)
+	$(PYTHON) -m pip install --quiet -e .
+	@touch $@
+
+# The dev extras include every runtime dependency, so they satisfy `make run` as well.
+$(DEV_STAMP): pyproject.toml | $(PYTHON)
+	$(PYTHON) -m pip install --quiet -e ".[dev]"
+	@touch $@ $(RUN_STAMP)
+
+run: $(RUN_STAMP)
+	$(PYTHON) manage.py migrate --noinput
+	$(PYTHON) manage.py demo
+	$(PYTHON) manage.py run
+
+test: test-fast test-browser
+
+test-fast: $(DEV_STAMP)
+	$(VENV)/bin/pytest -m "not browser"
+
+# Separate process: Playwright's event loop and the async (Channels) tests clash in one.
+# pytest exits 5 when it collects nothing, which only means there are no journeys yet.
+test-browser: $(DEV_STAMP)
+	@if command -v chromium >/dev/null 2>&1; then \
+		status=0; \
+		DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -m browser schoolbrug/browser_tests || status=$$?; \
+		if [ $$status -eq 5 ]; then echo "No browser tests collected."; status=0; fi; \
+		exit $$status; \
+	else \
+		echo "Skipping the browser tests: no 'chromium' on PATH (on Debian: apt-get install chromium)."; \
+	fi
+
+lint: $(DEV_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy schoolbrug config
+	$(VENV)/bin/lint-imports
+
+messages: $(RUN_STAMP)
+	$(PYTHON) manage.py makemessages -l nl -l en --ignore "$(VENV)" --ignore var --ignore bench
+	$(PYTHON) manage.py compilemessages --ignore "$(VENV)" --ignore var
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,56 @@
+"""`manage.py demo`: load the demo schools (idempotent; runs on every `make run`)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from schoolbrug.sis.demo import DEMO_PASSWORD, build_demo
+from schoolbrug.sis.demo.schools import GUARDIAN_EMAILS, STAFF_EMAILS
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo school OBS De Regenboog (and CBS De Wegwijzer) with pupils, guardians, staff and "
+        "demo accounts. Schools that are already there are left unchanged. With --schools N, also build N "
+        "benchmark schools of --pupils-per-school pupils each."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--schools", type=int, default=0, help="Number of extra benchmark schools (default 0).")
+        parser.add_argument(
+            "--pupils-per-school", type=int, default=250, help="Enrolled pupils per benchmark school (default 250)."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        schools, pupils = options["schools"], options["pupils_per_school"]
+        if schools < 0 or pupils < 1:
+            raise CommandError("--schools must be 0 or more and --pupils-per-school at least 1.")
+        verbose = options["verbosity"] >= 1
+        started = time.perf_counter()
+        result = build_demo(
+            extra_schools=schools,
+            pupils_per_school=pupils,
+            log=self.stdout.write if options["verbosity"] >= 2 else None,
+        )
+        elapsed = time.perf_counter() - started
+        if not verbose:
+            return
+        if not result.changed:
+            self.stdout.write(f"Demo data already loaded ({', '.join(result.skipped)}); nothing changed.")
+            return
+        for summary in result.built:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Loaded {summary.name} ({summary.key}): {summary.groups} groups, {summary.enrolled} enrolled "
+                    f"pupils, {summary.guardians} guardians."
+                )
+            )
+        if result.skipped:
+            self.stdout.write(f"Already loaded, left unchanged: {', '.join(result.skipped)}.")
+        self.stdout.write(f"{result.pupils} pupils in {elapsed:.1f} s.")
+        if result.accounts:
+            demo_accounts = [email for email in (*STAFF_EMAILS, *GUARDIAN_EMAILS) if email in result.accounts]
+            self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}): {', '.join(demo_accounts)}")
