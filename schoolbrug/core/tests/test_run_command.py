@@ -80,7 +80,7 @@ def start_run(run_env: dict[str, str]) -> Iterator[StartRun]:
     started: list[Running] = []
 
     def start(*args: str, env: dict[str, str] | None = None) -> Running:
-        process = subprocess.Popen(  # noqa: S603
+        process = subprocess.Popen(
             [sys.executable, "manage.py", "run", *args],
             cwd=settings.BASE_DIR,
             env=env or run_env,

@@ -7,9 +7,8 @@ something has to be built.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -19,10 +18,13 @@ from schoolbrug.sis.models import Board, Pupil, School
 
 from . import schools
 from .planner import SchoolPlanner
-from .spec import SchoolPlan, SchoolSpec
+from .spec import SchoolPlan
 from .writer import write_plan
 
-DEMO_PASSWORD = "Regenboog-demo-1"  # noqa: S105 - published in the README; demo data only
+if TYPE_CHECKING:
+    from faker import Faker
+
+DEMO_PASSWORD = "Regenboog-demo-1"  # noqa: S105 - the documented password of the demo accounts
 DEMO_EMAILS = {Account.Kind.STAFF: schools.STAFF_EMAILS, Account.Kind.GUARDIAN: schools.GUARDIAN_EMAILS}
 
 
@@ -62,7 +64,6 @@ def build_demo(
     extra_schools: int = 0,
     pupils_per_school: int = 250,
     demo: bool = True,
-    log: Callable[[str], Any] | None = None,
 ) -> DemoResult:
     """Create whatever demo schools are missing; returns what was built and what was skipped."""
     if extra_schools < 0 or pupils_per_school < 1:
@@ -78,48 +79,34 @@ def build_demo(
     from faker import Faker
 
     fake = Faker("nl_NL")
+    # Hashing is deliberately slow (Argon2), so the demo password is hashed once per run and the
+    # hash shared by every demo account.
+    needs_accounts = any(key in schools.DEMO_SCHOOL_KEYS for key in missing)
+    password_hash = make_password(DEMO_PASSWORD) if needs_accounts else ""
     with transaction.atomic():
         for key in missing:
-            plan = _plan_school(key, fake, pupils_per_school, result)
+            plan = _plan_school(key, fake, password_hash, pupils_per_school)
             rows = write_plan(plan)
             summary = _summarise(plan, rows)
             result.built.append(summary)
-            if log:
-                log(f"Built {summary.name} ({key}): {summary.groups} groups, {summary.enrolled} enrolled pupils.")
+            result.accounts += [account.email for account in plan.accounts]
     return result
 
 
-def _plan_school(key: str, fake: Any, pupils_per_school: int, result: DemoResult) -> SchoolPlan:
-    if key in schools.DEMO_SCHOOL_KEYS:
-        board = _board(schools.BOARD_KEY, schools.BOARD)
-        spec = schools.regenboog_spec(board) if key == schools.REGENBOOG_KEY else schools.wegwijzer_spec(board)
-        planner = _planner_with_accounts(spec, fake)
-        if key == schools.REGENBOOG_KEY:
-            schools.add_regenboog_families(planner)
-    else:
+def _plan_school(key: str, fake: Faker, password_hash: str, pupils_per_school: int) -> SchoolPlan:
+    if key not in schools.DEMO_SCHOOL_KEYS:
         board = _board(schools.BENCH_BOARD_KEY, schools.BENCH_BOARD)
         index = int(key.removeprefix("bench-"))
-        planner = SchoolPlanner(schools.bench_spec(board, index, pupils_per_school), fake=fake)
-    plan = planner.finish()
-    result.accounts += [account.email for account in plan.accounts]
-    return plan
-
-
-def _planner_with_accounts(spec: SchoolSpec, fake: Any) -> SchoolPlanner:
-    # Hashing is deliberately slow (Argon2), so the demo password is hashed once per run and the
-    # hash shared by every account. Accounts that survived a deleted school are reused as they are.
+        return SchoolPlanner(schools.bench_spec(board, index, pupils_per_school), fake=fake).finish()
+    board = _board(schools.BOARD_KEY, schools.BOARD)
+    spec = schools.regenboog_spec(board) if key == schools.REGENBOOG_KEY else schools.wegwijzer_spec(board)
+    # Accounts that outlived a deleted demo school are linked again as they are, not recreated.
     usernames = [Account.make_username(kind, email) for kind, emails in DEMO_EMAILS.items() for email in emails]
     existing = {account.username: account for account in Account.objects.filter(username__in=usernames)}
-    return SchoolPlanner(spec, fake=fake, password_hash=_password_hash(), existing_accounts=existing)
-
-
-_hash_cache: dict[str, str] = {}
-
-
-def _password_hash() -> str:
-    if DEMO_PASSWORD not in _hash_cache:
-        _hash_cache[DEMO_PASSWORD] = make_password(DEMO_PASSWORD)
-    return _hash_cache[DEMO_PASSWORD]
+    planner = SchoolPlanner(spec, fake=fake, password_hash=password_hash, existing_accounts=existing)
+    if key == schools.REGENBOOG_KEY:
+        schools.add_regenboog_families(planner)
+    return planner.finish()
 
 
 def _board(key: str, fields: dict[str, str]) -> Board:

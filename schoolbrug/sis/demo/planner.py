@@ -59,7 +59,7 @@ class SchoolPlanner:
         self.spec = spec
         self.rng = random.Random(spec.seed)
         fake.seed_instance(spec.seed)
-        self.people = PeopleMaker(fake, self.rng, area_code=spec.area_code, email_domain="example.nl")
+        self.people = PeopleMaker(fake, self.rng, area_code=spec.area_code, email_domain="ouders.example")
         self.addresses = AddressMaker(self.rng, spec.city, spec.streets)
         self.password_hash = password_hash
         self.existing_accounts = existing_accounts or {}

@@ -13,6 +13,7 @@ from . import data
 
 def timetable_for(group: Group, levels: Sequence[int], rng: random.Random) -> list[TimetableEntry]:
     top = max(levels)
+    core: tuple[str, ...]
     if top <= 2:
         subjects, core = data.KINDERGARTEN_SUBJECTS, ("Kringactiviteit",)
     else:

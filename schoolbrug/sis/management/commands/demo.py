@@ -30,11 +30,7 @@ class Command(BaseCommand):
             raise CommandError("--schools must be 0 or more and --pupils-per-school at least 1.")
         verbose = options["verbosity"] >= 1
         started = time.perf_counter()
-        result = build_demo(
-            extra_schools=schools,
-            pupils_per_school=pupils,
-            log=self.stdout.write if options["verbosity"] >= 2 else None,
-        )
+        result = build_demo(extra_schools=schools, pupils_per_school=pupils)
         elapsed = time.perf_counter() - started
         if not verbose:
             return
