@@ -171,6 +171,11 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 )
 
 SESSION_COOKIE_AGE = int(os.environ.get("SCHOOLBRUG_SESSION_AGE_SECONDS", str(8 * 3600)))
+# Staff open many children's files: short sessions. Guardians use their own phone: longer ones.
+SCHOOLBRUG_STAFF_SESSION_SECONDS = int(os.environ.get("SCHOOLBRUG_STAFF_SESSION_SECONDS", str(8 * 3600)))
+SCHOOLBRUG_GUARDIAN_SESSION_SECONDS = int(
+    os.environ.get("SCHOOLBRUG_GUARDIAN_SESSION_SECONDS", str(30 * 24 * 3600))
+)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

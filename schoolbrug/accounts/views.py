@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import time
 
+from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
@@ -27,16 +28,28 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form: EmailAuthenticationForm) -> HttpResponse:  # type: ignore[override]
-        if form.other_accounts:
-            accounts = [form.get_user(), *form.other_accounts]
-            self.request.session.cycle_key()
-            self.request.session[PENDING_CHOICE_KEY] = {
-                "ids": [a.pk for a in accounts],
-                "at": time.time(),
-                "next": self.get_redirect_url(),
-            }
-            return redirect("accounts:choose")
-        return super().form_valid(form)
+        if not form.other_accounts:
+            response = super().form_valid(form)
+            apply_session_rules(self.request, form.get_user())
+            return response
+        # The password opened two accounts: no session yet, the person chooses first.
+        accounts = [form.get_user(), *form.other_accounts]
+        self.request.session.cycle_key()
+        self.request.session[PENDING_CHOICE_KEY] = {
+            "ids": [a.pk for a in accounts],
+            "at": time.time(),
+            "next": self.get_redirect_url(),
+        }
+        return redirect("accounts:choose")
+
+
+def apply_session_rules(request: HttpRequest, account: Account) -> None:
+    """Each kind of account keeps its own session length: short for staff, who open many
+    children's files, longer for guardians on their own phone."""
+    if account.kind == Account.Kind.STAFF:
+        request.session.set_expiry(settings.SCHOOLBRUG_STAFF_SESSION_SECONDS)
+    else:
+        request.session.set_expiry(settings.SCHOOLBRUG_GUARDIAN_SESSION_SECONDS)
 
 
 @sensitive_post_parameters()
@@ -53,6 +66,7 @@ def choose_account(request: HttpRequest) -> HttpResponse:
         account = next(a for a in accounts if a.pk == form.cleaned_data["account"])
         del request.session[PENDING_CHOICE_KEY]
         login(request, account, backend=BACKEND)
+        apply_session_rules(request, account)
         target = pending.get("next") or ""
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
             target = reverse("home")

@@ -163,3 +163,19 @@ class HashingTests(TestCase):
             with self.assertRaises(ValidationError):
                 validate_password(weak)
         validate_password("een zin van vierenzestig tekens is prima als wachtwoord, echt waar!!")
+
+
+class SessionRuleTests(SchoolTestCase):
+    def test_staff_sessions_are_short_and_guardian_sessions_long(self) -> None:
+        self.client.post(LOGIN, {"username": "tess@test.nl", "password": PASSWORD})
+        self.assertEqual(self.client.session.get_expiry_age(), settings.SCHOOLBRUG_STAFF_SESSION_SECONDS)
+        self.client.post(reverse("accounts:logout"))
+        self.client.post(LOGIN, {"username": "paula@test.nl", "password": PASSWORD})
+        self.assertEqual(self.client.session.get_expiry_age(), settings.SCHOOLBRUG_GUARDIAN_SESSION_SECONDS)
+        self.assertLess(settings.SCHOOLBRUG_STAFF_SESSION_SECONDS, settings.SCHOOLBRUG_GUARDIAN_SESSION_SECONDS)
+
+    def test_chosen_account_gets_its_own_kinds_session_length(self) -> None:
+        parent = make_guardian_account(self.school, "tess@test.nl", "Tess", "Leraar")
+        self.client.post(LOGIN, {"username": "tess@test.nl", "password": PASSWORD})
+        self.client.post(reverse("accounts:choose"), {"account": parent.account.pk})
+        self.assertEqual(self.client.session.get_expiry_age(), settings.SCHOOLBRUG_GUARDIAN_SESSION_SECONDS)
