@@ -195,11 +195,21 @@ MEDIA_ROOT = Path(os.environ.get("SCHOOLBRUG_MEDIA_ROOT", VAR_DIR / "media"))
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-MAILERS = {
-    "default": {
-        "BACKEND": os.environ.get("SCHOOLBRUG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
+# E-mail: the console in the embedded default, SMTP in production (settings from the environment).
+_SMTP = "django.core.mail.backends.smtp.EmailBackend"
+_EMAIL_BACKEND = os.environ.get(
+    "SCHOOLBRUG_EMAIL_BACKEND", _SMTP if PRODUCTION else "django.core.mail.backends.console.EmailBackend"
+)
+MAILERS: dict[str, dict[str, object]] = {"default": {"BACKEND": _EMAIL_BACKEND}}
+if _EMAIL_BACKEND == _SMTP:
+    MAILERS["default"]["OPTIONS"] = {
+        "host": os.environ.get("SCHOOLBRUG_SMTP_HOST", "localhost"),
+        "port": int(os.environ.get("SCHOOLBRUG_SMTP_PORT", "587")),
+        "username": os.environ.get("SCHOOLBRUG_SMTP_USER", ""),
+        "password": os.environ.get("SCHOOLBRUG_SMTP_PASSWORD", ""),
+        "use_tls": env_flag("SCHOOLBRUG_SMTP_STARTTLS", default=True),
+        "timeout": 30,
     }
-}
 DEFAULT_FROM_EMAIL = os.environ.get("SCHOOLBRUG_FROM_EMAIL", "Schoolbrug <noreply@schoolbrug.localhost>")
 
 # Content Security Policy: no inline script or style without the per-request nonce.
@@ -226,6 +236,11 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_flag("SCHOOLBRUG_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Preloading binds the whole domain and its subdomains to HTTPS for browsers for good:
+    # the operator decides, so the check that asks for it is silenced unless it is chosen.
+    SECURE_HSTS_PRELOAD = env_flag("SCHOOLBRUG_HSTS_PRELOAD")
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from schoolbrug.sis.models import Guardian, GroupStaff, Placement
+from schoolbrug.sis.models import GroupStaff, Guardian, Placement
 
 DEMO_PASSWORD = "Regenboog-demo-1"
 
