@@ -94,3 +94,8 @@ class Account(AbstractBaseUser, PermissionsMixin):
     @property
     def is_staff_member(self) -> bool:
         return self.kind == self.Kind.STAFF
+
+
+from .audit import AuditEvent  # noqa: E402  (registers the model with this app)
+
+__all__ = ["Account", "AccountManager", "AuditEvent"]
