@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "schoolbrug.core",
     "schoolbrug.accounts",
     "schoolbrug.sis",
+    "schoolbrug.records",
     "schoolbrug.portal",
 ]
 

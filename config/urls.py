@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("schoolbrug.accounts.urls")),
     path("staff/", include("schoolbrug.sis.urls")),
+    path("staff/file/", include("schoolbrug.records.urls")),
     path("portal/", include("schoolbrug.portal.urls")),
     path("operator/", admin.site.urls),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import urls_audit, urls_guardian_accounts, views
 
 app_name = "staff"
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path(
         "pupils/<int:pupil_id>/guardians/<int:guardianship_id>/edit/", views.guardianship_edit, name="guardianship-edit"
     ),
+    *urls_guardian_accounts.urlpatterns,  # guardian account overview, invitations, export
+    *urls_audit.urlpatterns,  # the school's audit log
 ]

@@ -1,0 +1,1 @@
+"""Models of the pupil file; see the package docstring."""
