@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "channels",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks_db",
     "schoolbrug.core",
     "schoolbrug.accounts",
@@ -80,7 +83,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "schoolbrug.sis.two_factor_middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "schoolbrug.portal.middleware.ImpersonationReadOnlyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -156,6 +162,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# Reset links are single-use (the token hashes the password) and short-lived.
+PASSWORD_RESET_TIMEOUT = 2 * 3600
+OTP_TOTP_ISSUER = "Schoolbrug"
 
 # Throttling: lock out an account (any address) and an address (any account) after repeated
 # failures; the cool-off bounds how long an attacker can keep a real user out.
@@ -197,13 +206,26 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # E-mail: the console in the embedded default, SMTP in production (settings from the environment).
+# The default mailer records every delivered message for the administrators' outbox page and
+# hands it to the real backend (schoolbrug.core.mail.RecordingBackend).
 _SMTP = "django.core.mail.backends.smtp.EmailBackend"
 _EMAIL_BACKEND = os.environ.get(
     "SCHOOLBRUG_EMAIL_BACKEND", _SMTP if PRODUCTION else "django.core.mail.backends.console.EmailBackend"
 )
-MAILERS: dict[str, dict[str, object]] = {"default": {"BACKEND": _EMAIL_BACKEND}}
+_EMAIL_DELIVERY_OPTIONS: dict[str, object] = {}
+MAILERS: dict[str, dict[str, object]] = {
+    "default": {
+        "BACKEND": "schoolbrug.core.mail.RecordingBackend",
+        "OPTIONS": {
+            "delivery_backend": _EMAIL_BACKEND,
+            "delivery_options": _EMAIL_DELIVERY_OPTIONS,
+            # The outbox page shows invitation links only where no real guardian gets mail.
+            "record_secrets": not PRODUCTION,
+        },
+    }
+}
 if _EMAIL_BACKEND == _SMTP:
-    MAILERS["default"]["OPTIONS"] = {
+    _EMAIL_DELIVERY_OPTIONS |= {
         "host": os.environ.get("SCHOOLBRUG_SMTP_HOST", "localhost"),
         "port": int(os.environ.get("SCHOOLBRUG_SMTP_PORT", "587")),
         "username": os.environ.get("SCHOOLBRUG_SMTP_USER", ""),
@@ -212,6 +234,8 @@ if _EMAIL_BACKEND == _SMTP:
         "timeout": 30,
     }
 DEFAULT_FROM_EMAIL = os.environ.get("SCHOOLBRUG_FROM_EMAIL", "Schoolbrug <noreply@schoolbrug.localhost>")
+# Links in e-mail (invitations) are absolute: the address where guardians reach this site.
+SCHOOLBRUG_BASE_URL = os.environ.get("SCHOOLBRUG_BASE_URL", "http://127.0.0.1:8000")
 
 # Content Security Policy: no inline script or style without the per-request nonce.
 SECURE_CSP = {

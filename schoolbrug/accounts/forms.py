@@ -49,3 +49,21 @@ class ChooseAccountForm(forms.Form):
         field = self.fields["account"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(a.pk, a.get_kind_display()) for a in accounts]
+
+
+class RecoveryRequestForm(forms.Form):
+    """The e-mail address for a forgotten password or username. The answer never tells whether
+    an account exists (ASVS 6.3.8)."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+        error_messages={
+            "invalid": _("Enter a complete e-mail address, such as name@example.nl."),
+            "required": _("Enter the e-mail address you use for Schoolbrug."),
+        },
+    )
+
+    def clean_email(self) -> str:
+        return str(self.cleaned_data["email"]).strip().lower()

@@ -96,6 +96,7 @@ class Account(AbstractBaseUser, PermissionsMixin):
         return self.kind == self.Kind.STAFF
 
 
+from .activation import ActivationToken  # noqa: E402  (registers the model with this app)
 from .audit import AuditEvent  # noqa: E402  (registers the model with this app)
 
-__all__ = ["Account", "AccountManager", "AuditEvent"]
+__all__ = ["Account", "AccountManager", "ActivationToken", "AuditEvent"]

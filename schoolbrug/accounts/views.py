@@ -15,6 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from .forms import ChooseAccountForm, EmailAuthenticationForm
 from .models import Account
+from .two_factor import devices, flow
 
 # After a password opened two accounts, the choice must be made soon and in the same session.
 PENDING_CHOICE_KEY = "schoolbrug_pending_account_choice"
@@ -29,8 +30,11 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form: EmailAuthenticationForm) -> HttpResponse:  # type: ignore[override]
         if not form.other_accounts:
+            account = form.get_user()
+            if flow.needs_second_factor(account):
+                return ask_second_factor(self.request, account, self.get_redirect_url())
             response = super().form_valid(form)
-            apply_session_rules(self.request, form.get_user())
+            apply_session_rules(self.request, account)
             return response
         # The password opened two accounts: no session yet, the person chooses first.
         accounts = [form.get_user(), *form.other_accounts]
@@ -41,6 +45,20 @@ class LoginView(auth_views.LoginView):
             "next": self.get_redirect_url(),
         }
         return redirect("accounts:choose")
+
+
+def ask_second_factor(request: HttpRequest, account: Account, next_url: str) -> HttpResponse:
+    """The password was right, but a staff account with an authenticator app gets no session
+    before its code (or a recovery code) is accepted."""
+    if devices.is_locked(account.pk):
+        return locked_out(request)
+    flow.start_pending(request, account, next_url)
+    return redirect("accounts:two-factor-verify")
+
+
+def locked_out(request: HttpRequest) -> HttpResponse:
+    context = {"cooloff_timedelta": settings.AXES_COOLOFF_TIME}
+    return render(request, "accounts/two_factor/locked_out.html", context, status=429)
 
 
 def apply_session_rules(request: HttpRequest, account: Account) -> None:
@@ -65,6 +83,8 @@ def choose_account(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         account = next(a for a in accounts if a.pk == form.cleaned_data["account"])
         del request.session[PENDING_CHOICE_KEY]
+        if flow.needs_second_factor(account):
+            return ask_second_factor(request, account, pending.get("next") or "")
         login(request, account, backend=BACKEND)
         apply_session_rules(request, account)
         target = pending.get("next") or ""

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from schoolbrug.accounts.two_factor.testing import give_device, totp_code
 from schoolbrug.sis.testing import PASSWORD, build_personas
 
 PHONE = {"width": 390, "height": 844}
@@ -67,7 +68,10 @@ def test_guardian_sees_only_his_own_child(page: Page, school: SimpleNamespace, s
 
 
 def test_administrator_corrects_a_postcode(page: Page, school: SimpleNamespace, screenshot: Any) -> None:
+    device = give_device(school.ada.user)  # administrators must use two-factor authentication
     log_in(page, "ada@test.nl")
+    page.locator("input[name=code]").fill(totp_code(device))
+    page.locator("#two-factor-verify-submit").click()
     page.goto(f"/staff/pupils/{school.sam.pk}/")
     page.get_by_role("link", name="Dirk Bakker bewerken").click()
     page.get_by_label("Postcode").fill("12345")

@@ -122,3 +122,6 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.last_started_at:%Y-%m-%d %H:%M:%S}"
+
+
+from .mail import OutgoingMail  # noqa: E402,F401  (registers the outbox model with this app)

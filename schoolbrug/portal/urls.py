@@ -1,9 +1,30 @@
 from django.urls import path
 
-from . import views
+from .views import child, corrections, dashboard, guardian, staff
 
 app_name = "portal"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", dashboard.home, name="home"),
+    path("account/", guardian.account, name="account"),
+    path("school/", guardian.school, name="school"),
+    path("image/<int:school_id>/", guardian.dashboard_image, name="dashboard-image"),
+    path("child/<int:pupil_id>/", guardian.child_about, name="child-about"),
+    path("child/<int:pupil_id>/group/", guardian.child_group, name="child-group"),
+    path("child/<int:pupil_id>/absences/", child.absences, name="child-absences"),
+    path("child/<int:pupil_id>/notes/", child.notes, name="child-notes"),
+    path("child/<int:pupil_id>/notes/<int:note_id>/reply/", child.note_reply, name="child-note-reply"),
+    path("child/<int:pupil_id>/plans/", child.plans, name="child-plans"),
+    path("child/<int:pupil_id>/tests/", child.tests, name="child-tests"),
+    path("child/<int:pupil_id>/reports/", child.reports, name="child-reports"),
+    path("child/<int:pupil_id>/reports/<int:report_id>/pdf/", child.report_download, name="child-report-pdf"),
+    path("correct/<str:target>/<int:object_id>/<str:field>/", corrections.correction, name="correction"),
+    path("correct/sent/", corrections.correction_sent, name="correction-sent"),
+    # Application administrators
+    path("settings/", staff.settings_page, name="settings"),
+    path("settings/modules/<str:module>/", staff.module_update, name="settings-module"),
+    path("settings/schedules/", staff.schedule_add, name="settings-schedule-add"),
+    path("settings/schedules/<int:schedule_id>/delete/", staff.schedule_delete, name="settings-schedule-delete"),
+    path("log-in-as/", staff.impersonate, name="impersonate"),
+    path("log-in-as/stop/", staff.impersonate_stop, name="impersonate-stop"),
 ]

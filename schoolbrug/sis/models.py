@@ -393,3 +393,6 @@ class GroupStaff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff_member_id} in {self.group_id}"
+
+
+from .guardian_accounts.batch_models import InvitationBatch, InvitationBatchItem  # noqa: E402,F401

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import mimetypes
+import re
+import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -9,9 +11,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from . import policies, selectors, services
+from . import audit_services, policies, selectors, services
 from .decorators import staff_required
 from .forms import GuardianForm, GuardianshipForm, PupilForm
+from .guardian_accounts.invitations import guardian_invite
+from .models import Guardian
 
 
 @staff_required
@@ -52,6 +56,7 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
 def pupil_detail(request: HttpRequest, pupil_id: int) -> HttpResponse:
     pupil = selectors.pupil_file(policies.get_pupil_for_user_or_404(request.user, pupil_id))
     siblings = selectors.siblings_of(pupil).filter(pk__in=policies.pupils_visible_to(request.user).values("pk"))
+    audit_services.pupil_file_viewed(actor=request.user, pupil=pupil, request=request)
     context = {
         "pupil": pupil,
         "siblings": list(siblings),
@@ -100,14 +105,41 @@ def guardianship_edit(request: HttpRequest, pupil_id: int, guardianship_id: int)
             messages.success(
                 request, _("The data of %(name)s have been saved.") % {"name": guardianship.guardian.full_name}
             )
+            if "send_invitation" in request.POST:
+                _send_invitation(request, guardianship.guardian)
             return redirect("staff:pupil", pupil_id=pupil_id)
     context = {
         "pupil": guardianship.pupil,
         "guardianship": guardianship,
         "guardian_form": guardian_form,
         "relation_form": relation_form,
+        "account": guardianship.guardian.account,
+        # A repeated submit (double click, reload) carries the same key and sends nothing twice.
+        "invitation_key": _invitation_key(request) or uuid.uuid4().hex,
     }
     return render(request, "sis/guardianship_edit.html", context)
+
+
+def _invitation_key(request: HttpRequest) -> str:
+    key = request.POST.get("invitation_key", "")
+    return key if re.fullmatch(r"[0-9a-f]{32}", key) else ""
+
+
+def _send_invitation(request: HttpRequest, guardian: Guardian) -> None:
+    key = _invitation_key(request)
+    outcome = guardian_invite(
+        actor=request.user,  # type: ignore[arg-type]
+        guardian=guardian,
+        batch_key=f"single:{key}" if key else "",
+        request=request,
+    )
+    if outcome.sent and outcome.account is not None:
+        messages.success(
+            request,
+            _("The login details have been sent to %(email)s.") % {"email": outcome.account.email},
+        )
+    else:
+        messages.warning(request, _("No login details were sent: %(reason)s.") % {"reason": outcome.skipped_reason})
 
 
 @staff_required

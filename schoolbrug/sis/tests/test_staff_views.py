@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.urls import reverse
 
+from schoolbrug.accounts.two_factor.testing import verified_login
 from schoolbrug.core.testing import assert_same_query_count, count_queries
 from schoolbrug.sis.models import Guardian, Guardianship, Pupil
 from schoolbrug.sis.testing import SchoolTestCase, link, make_guardian_account, make_pupil
@@ -23,7 +24,7 @@ class StaffPagesTests(SchoolTestCase):
         ]
 
     def test_administrator_opens_every_staff_page(self) -> None:
-        self.client.force_login(self.ada.user)
+        verified_login(self.client, self.ada.user)
         for url in self.staff_urls():
             self.assertEqual(self.client.get(url).status_code, 200, url)
 
@@ -34,7 +35,7 @@ class StaffPagesTests(SchoolTestCase):
                 self.assertEqual(self.client.get(url).status_code, 404, (persona.user.email, url))
 
     def test_staff_of_another_school_gets_404_on_every_school_url(self) -> None:
-        self.client.force_login(self.wim.user)
+        verified_login(self.client, self.wim.user)
         for url in self.staff_urls()[2:]:
             self.assertEqual(self.client.get(url).status_code, 404, url)
         response = self.client.get(reverse("staff:groups") + f"?year={self.year.pk}")
@@ -62,7 +63,7 @@ class StaffPagesTests(SchoolTestCase):
         self.assertEqual(self.client.get(reverse("staff:pupil-edit", args=[self.sam.pk])).status_code, 404)
 
     def test_guardianship_of_another_pupil_cannot_be_reached_through_this_pupil(self) -> None:
-        self.client.force_login(self.ada.user)
+        verified_login(self.client, self.ada.user)
         otto_link = Guardianship.objects.get(guardian=self.otto.record)
         url = reverse("staff:guardianship-edit", args=[self.sam.pk, otto_link.pk])
         self.assertEqual(self.client.get(url).status_code, 404)
@@ -139,7 +140,7 @@ class QueryCountTests(SchoolTestCase):
         assert_same_query_count(small, large, "group list")
 
     def test_pupil_page_query_count_does_not_grow_with_guardians(self) -> None:
-        self.client.force_login(self.ada.user)
+        verified_login(self.client, self.ada.user)
         url = reverse("staff:pupil", args=[self.sam.pk])
 
         def add_guardians(count: int, start: int) -> None:
@@ -187,7 +188,7 @@ class EditFamilyTests(SchoolTestCase):
         return reverse("staff:guardianship-edit", args=[self.sam.pk, dirk_link.pk])
 
     def test_administrator_edits_contact_data_and_access_right(self) -> None:
-        self.client.force_login(self.ada.user)
+        verified_login(self.client, self.ada.user)
         data = self.guardian_post()
         del data["relation-portal_access"]
         data["relation-portal_access_reason"] = "Rechterlijke uitspraak"
@@ -205,7 +206,7 @@ class EditFamilyTests(SchoolTestCase):
         self.assertEqual(self.client.get(reverse("portal:home") + f"?child={self.sam.pk}").status_code, 404)
 
     def test_changing_the_access_right_needs_a_reason(self) -> None:
-        self.client.force_login(self.ada.user)
+        verified_login(self.client, self.ada.user)
         data = self.guardian_post()
         del data["relation-portal_access"]
         response = self.client.post(self.url(), data)
@@ -214,7 +215,7 @@ class EditFamilyTests(SchoolTestCase):
         self.assertTrue(Guardianship.objects.get(guardian=self.dirk.record).portal_access)
 
     def test_bad_postcode_email_and_phone_are_refused_and_nothing_is_saved(self) -> None:
-        self.client.force_login(self.ada.user)
+        verified_login(self.client, self.ada.user)
         data = self.guardian_post(
             **{"guardian-postcode": "0123 XY", "guardian-email": "geen-adres", "guardian-phone_mobile": "12"}
         )
@@ -229,13 +230,13 @@ class EditFamilyTests(SchoolTestCase):
         self.assertEqual(self.dirk.record.email, "dirk@test.nl")
 
     def test_errors_are_in_english_for_english_users(self) -> None:
-        self.client.force_login(self.ada.user)
+        verified_login(self.client, self.ada.user)
         data = self.guardian_post(**{"guardian-postcode": "12"})
         response = self.client.post(self.url(), data, headers={"accept-language": "en"})
         self.assertContains(response, "Enter a Dutch postcode such as 7411 AB.")
 
     def test_pupil_personalia_edit_refuses_bad_dates(self) -> None:
-        self.client.force_login(self.ada.user)
+        verified_login(self.client, self.ada.user)
         url = reverse("staff:pupil-edit", args=[self.sam.pk])
         data = {
             "first_name": "Sam", "last_name": "Bakker", "birth_date": "2090-01-01", "sex": "x",
@@ -254,7 +255,7 @@ class EditFamilyTests(SchoolTestCase):
         self.assertEqual(self.sam.birth_date, dt.date(2019, 5, 1))
 
     def test_pupil_personalia_edit_saves(self) -> None:
-        self.client.force_login(self.ada.user)
+        verified_login(self.client, self.ada.user)
         url = reverse("staff:pupil-edit", args=[self.sam.pk])
         data = {
             "first_name": "Samuel", "called_name": "Sam", "prefix": "de", "last_name": "Bakker",

@@ -1,0 +1,73 @@
+"""Mails for a forgotten password or username. The task builds the reset token at send time,
+so no token is ever stored (not in the task queue, not in the audit log)."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import HttpRequest
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from .audit import AuditEvent, record
+from .models import Account
+
+RESET = "password_reset"
+USERNAME = "username_reminder"
+
+
+def reset_allowed(account: Account) -> bool:
+    """Deactivated accounts and invitations that were never accepted get no reset link: the
+    school decides about them, not whoever can read the mailbox."""
+    return account.is_active and account.has_usable_password()
+
+
+def recovery_requested(*, purpose: str, email: str, base_url: str, request: HttpRequest) -> None:
+    """Records the request and queues one mail per account under the address (a staff and a
+    guardian account may share it); an unknown address gets no mail but the same answer."""
+    kind = AuditEvent.Kind.PASSWORD_RESET_REQUESTED if purpose == RESET else AuditEvent.Kind.USERNAME_REMINDER
+    accounts = list(Account.objects.filter(email__iexact=email).order_by("-kind"))
+    with transaction.atomic():
+        if not accounts:
+            record(kind, request=request, subject=email, data={"known": False})
+        for account in accounts:
+            link = purpose == RESET and reset_allowed(account)
+            record(kind, actor=account, request=request, subject=account.email, data={"link": link})
+            transaction.on_commit(
+                partial(send_recovery_mail.enqueue, account_id=account.pk, purpose=purpose, base_url=base_url)
+            )
+
+
+@task()
+def send_recovery_mail(*, account_id: int, purpose: str, base_url: str) -> None:
+    account = Account.objects.filter(pk=account_id).first()
+    if account is None:
+        return
+    recovery_mail_send(account=account, purpose=purpose, base_url=base_url)
+
+
+def recovery_mail_send(*, account: Account, purpose: str, base_url: str) -> None:
+    context: dict[str, object] = {
+        "account": account,
+        "kind": account.get_kind_display(),
+        "active": account.is_active,
+        "activated": account.has_usable_password(),
+        "login_url": base_url + reverse("accounts:login"),
+        "reset_url": "",
+    }
+    if purpose == RESET and reset_allowed(account):
+        uid = urlsafe_base64_encode(force_bytes(account.pk))
+        token = default_token_generator.make_token(account)
+        context["reset_url"] = base_url + reverse("accounts:password-reset-confirm", args=[uid, token])
+    template = "accounts/recovery/password_reset_mail" if purpose == RESET else "accounts/recovery/username_mail"
+    with translation.override(account.language or "nl"):
+        subject = render_to_string(f"{template}_subject.txt", context).strip()
+        body = render_to_string(f"{template}.txt", context)
+    send_mail(subject, body, None, [account.email])

@@ -1,0 +1,53 @@
+"""POR-12: an application administrator looks at the portal of one of his school's guardians.
+
+The session keeps the administrator's own login; it only gains a marker with both account ids.
+The portal shows the guardian's portal from it, the middleware refuses every change while it is
+there, and start and stop are audited.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+
+from schoolbrug.accounts.audit import AuditEvent, record
+from schoolbrug.accounts.models import Account
+
+from .policies import IMPERSONATION_KEY, guardian_accounts_of_school, portal_admin_of, session_is_verified
+
+
+def impersonation_start(*, actor: Any, request: HttpRequest, guardian_account_id: int) -> Account:
+    staff = portal_admin_of(actor)
+    # Only a session that passed two-factor verification may look through a guardian's eyes.
+    if staff is None or not session_is_verified(request):
+        raise PermissionDenied
+    guardian = guardian_accounts_of_school(staff.school).filter(pk=guardian_account_id).first()
+    if guardian is None:
+        raise PermissionDenied
+    request.session[IMPERSONATION_KEY] = {"admin_id": actor.pk, "guardian_id": guardian.pk}
+    record(
+        AuditEvent.Kind.IMPERSONATION,
+        actor=actor,
+        request=request,
+        school_id=staff.school_id,
+        subject=f"guardian account {guardian.pk}",
+        data={"action": "start", "guardian_account_id": guardian.pk},
+    )
+    return guardian
+
+
+def impersonation_stop(*, actor: Any, request: HttpRequest) -> None:
+    data = request.session.pop(IMPERSONATION_KEY, None)
+    if not isinstance(data, dict):
+        return
+    staff = portal_admin_of(actor)
+    record(
+        AuditEvent.Kind.IMPERSONATION,
+        actor=actor,
+        request=request,
+        school_id=staff.school_id if staff else None,
+        subject=f"guardian account {data.get('guardian_id')}",
+        data={"action": "stop", "guardian_account_id": data.get("guardian_id")},
+    )

@@ -1,0 +1,78 @@
+"""Who may use which part of the portal.
+
+The portal always works for one guardian account (the "portal account"): the logged-in
+guardian, or, during "log in as guardian" (POR-12), the guardian an application administrator
+of the same school chose. Everything a page shows is then reached from that account through
+`sis.policies`, exactly as for the guardian himself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from schoolbrug.accounts.models import Account
+from schoolbrug.sis.models import School, StaffMember
+from schoolbrug.sis.policies import staff_member_of
+
+IMPERSONATION_KEY = "schoolbrug_portal_impersonation"
+
+
+def portal_admin_of(user: Any) -> StaffMember | None:
+    """The staff record of an application administrator (who manages his school's portal)."""
+    staff = staff_member_of(user)
+    if staff is None or not staff.is_application_admin:
+        return None
+    return staff
+
+
+def can_manage_portal(user: Any, school: School) -> bool:
+    staff = portal_admin_of(user)
+    return staff is not None and staff.school_id == school.pk
+
+
+def guardian_accounts_of_school(school: School) -> QuerySet[Account]:
+    """Guardian accounts an administrator of `school` may look through (POR-12)."""
+    return (
+        Account.objects.filter(kind=Account.Kind.GUARDIAN, is_active=True, guardian_records__school=school)
+        .distinct()
+        .order_by("last_name", "first_name", "email")
+    )
+
+
+def session_is_verified(request: HttpRequest) -> bool:
+    """True when the staff session passed two-factor verification (django-otp)."""
+    is_verified = getattr(request.user, "is_verified", None)
+    return bool(is_verified and is_verified())
+
+
+def impersonation(request: HttpRequest) -> dict[str, int] | None:
+    data = request.session.get(IMPERSONATION_KEY) if hasattr(request, "session") else None
+    if not isinstance(data, dict):
+        return None
+    return data
+
+
+def impersonated_account(request: HttpRequest) -> Account | None:
+    """The guardian account behind an impersonation session, re-checked on every request:
+    the administrator must still be the one who started it, still administrator of the
+    guardian's school, and the guardian account still active."""
+    data = impersonation(request)
+    if data is None or data.get("admin_id") != getattr(request.user, "pk", None):
+        return None
+    staff = portal_admin_of(request.user)
+    if staff is None:
+        return None
+    return guardian_accounts_of_school(staff.school).filter(pk=data.get("guardian_id")).first()
+
+
+def portal_account_of(request: HttpRequest) -> Account | None:
+    """The guardian account whose portal this request shows, or None (the page is then 404)."""
+    user = request.user
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if getattr(user, "is_guardian", False):
+        return user if user.is_active else None  # type: ignore[return-value]
+    return impersonated_account(request)

@@ -1,0 +1,184 @@
+"""Per-child pages backed by the pupil file (POR-7, POR-8): each answers 404 while its module
+is off, and a form posted after the module went off gets a clear message with its text kept."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from schoolbrug.records.selectors.reports import pdf_filename, report_pdf, reports_visible_to_guardian
+from schoolbrug.records.services.notes import note_reply_from_guardian
+
+from .. import child_data
+from ..config import SchoolPortal
+from ..modules import Module, StandardisedDisplay
+from .common import PortalRequestContext, portal_page, render_portal
+
+
+def _year_context(request: HttpRequest, child: Any, data_year_ids: list[int]) -> dict[str, Any]:
+    years = child_data.career_years(child)
+    choice = child_data.choose_year(years, request.GET.get("year"), data_year_ids)
+    if choice.year is None:
+        raise Http404
+    return {"year": choice.year, "years": choice.years_with_data}
+
+
+def _page(portal: PortalRequestContext, pupil_id: int, module: str) -> tuple[Any, SchoolPortal]:
+    child = portal.child(pupil_id)
+    school_portal = portal.portal(child.school_id)
+    school_portal.require(module)
+    return child, school_portal
+
+
+def stale_form(request: HttpRequest, portal: PortalRequestContext, child: Any, text: str) -> HttpResponse:
+    """The school switched the module (or replies) off while the form was open: say so and
+    give the text back, so nothing typed is lost."""
+    context = {"child": child, "text": text}
+    response = render_portal(request, portal, "portal/stale_form.html", context)
+    response.status_code = 409
+    return response
+
+
+@portal_page()
+def absences(request: HttpRequest, portal: PortalRequestContext, pupil_id: int) -> HttpResponse:
+    child, school_portal = _page(portal, pupil_id, Module.ABSENCES)
+    context = _year_context(request, child, child_data.absence_year_ids(child))
+    context.update(
+        child=child,
+        modules=school_portal,
+        page="absences",
+        absences=child_data.absences(child, context["year"]),
+    )
+    return render_portal(request, portal, "portal/child_absences.html", context)
+
+
+@portal_page()
+def notes(request: HttpRequest, portal: PortalRequestContext, pupil_id: int) -> HttpResponse:
+    child, school_portal = _page(portal, pupil_id, Module.NOTES)
+    options = school_portal.module(Module.NOTES)
+    context = _year_context(request, child, child_data.note_year_ids(child, options.start_date))
+    context.update(
+        child=child,
+        modules=school_portal,
+        page="notes",
+        notes=child_data.notes(child, context["year"], options.start_date),
+        replies_allowed=options.replies_allowed,
+    )
+    return render_portal(request, portal, "portal/child_notes.html", context)
+
+
+@portal_page()
+def note_reply(request: HttpRequest, portal: PortalRequestContext, pupil_id: int, note_id: int) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("portal:child-notes", pupil_id=pupil_id)
+    child = portal.child(pupil_id)
+    text = request.POST.get("text", "")
+    school_portal = portal.portal(child.school_id)
+    options = school_portal.module(Module.NOTES)
+    if not options.enabled or not options.replies_allowed:
+        return stale_form(request, portal, child, text)
+    note = child_data.published_note(child, note_id, options.start_date)
+    if note is None:
+        raise Http404
+    try:
+        note_reply_from_guardian(guardian_account=request.user, note=note, text=text, replies_allowed=True)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        context = {
+            "child": child,
+            "modules": school_portal,
+            "page": "notes",
+            "note": note,
+            "text": text,
+            "errors": error.message_dict.get("text", error.messages) if hasattr(error, "error_dict") else error.messages,
+        }
+        response = render_portal(request, portal, "portal/note_reply.html", context)
+        response.status_code = 400
+        return response
+    messages.success(request, _("Your reply has been sent to the school."))
+    return redirect("portal:child-notes", pupil_id=child.pk)
+
+
+@portal_page()
+def plans(request: HttpRequest, portal: PortalRequestContext, pupil_id: int) -> HttpResponse:
+    child, school_portal = _page(portal, pupil_id, Module.PLANS)
+    start = school_portal.module(Module.PLANS).start_date
+    years = child_data.career_years(child)
+    choice = child_data.choose_year(years, request.GET.get("year"), child_data.plan_year_ids(child, years, start))
+    if choice.year is None:
+        raise Http404
+    context = {
+        "child": child,
+        "modules": school_portal,
+        "page": "plans",
+        "year": choice.year,
+        "years": choice.years_with_data,
+        "plans": child_data.plans(child, choice.year, start),
+    }
+    return render_portal(request, portal, "portal/child_plans.html", context)
+
+
+@portal_page()
+def tests(request: HttpRequest, portal: PortalRequestContext, pupil_id: int) -> HttpResponse:
+    child = portal.child(pupil_id)
+    school_portal = portal.portal(child.school_id)
+    curriculum_on = school_portal.is_on(Module.CURRICULUM_TESTS)
+    standardised_on = school_portal.is_on(Module.STANDARDISED_TESTS)
+    if not (curriculum_on or standardised_on):
+        raise Http404
+    data_years = child_data.test_year_ids(child, curriculum=curriculum_on, standardised=standardised_on)
+    context = _year_context(request, child, data_years)
+    year = context["year"]
+    curriculum = child_data.curriculum_results(child, year) if curriculum_on else []
+    standardised = child_data.standardised_results(child, year) if standardised_on else []
+    chosen = request.GET.get("result", "")
+    selected: Any = None
+    if chosen.startswith("c"):
+        selected = next((r for r in curriculum if f"c{r.pk}" == chosen), None)
+    elif chosen.startswith("s"):
+        selected = next((r for r in standardised if f"s{r.pk}" == chosen), None)
+    if chosen and selected is None:
+        raise Http404
+    context.update(
+        child=child,
+        modules=school_portal,
+        page="tests",
+        curriculum=curriculum,
+        standardised=standardised,
+        selected=selected,
+        selected_kind=chosen[:1],
+        display=school_portal.module(Module.STANDARDISED_TESTS).standardised_display,
+        Display=StandardisedDisplay,
+    )
+    return render_portal(request, portal, "portal/child_tests.html", context)
+
+
+@portal_page()
+def reports(request: HttpRequest, portal: PortalRequestContext, pupil_id: int) -> HttpResponse:
+    child, school_portal = _page(portal, pupil_id, Module.REPORTS)
+    visible = reports_visible_to_guardian(user=portal.account, pupil=child)
+    context = _year_context(request, child, list(visible.values_list("period__year_id", flat=True).distinct()))
+    context.update(
+        child=child,
+        modules=school_portal,
+        page="reports",
+        reports=list(visible.filter(period__year=context["year"])),
+    )
+    return render_portal(request, portal, "portal/child_reports.html", context)
+
+
+@portal_page()
+def report_download(request: HttpRequest, portal: PortalRequestContext, pupil_id: int, report_id: int) -> HttpResponse:
+    child, _school_portal = _page(portal, pupil_id, Module.REPORTS)
+    report = reports_visible_to_guardian(user=portal.account, pupil=child).filter(pk=report_id).first()
+    if report is None:
+        raise Http404
+    response = HttpResponse(report_pdf(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{pdf_filename(report)}"'
+    return response

@@ -1,0 +1,55 @@
+"""The pencil next to personal data (POR-10)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+
+from schoolbrug.records.services.corrections import stored_text
+
+from ..corrections import correctable_object, portal_correction_submit
+from .common import PortalRequestContext, portal_page, render_portal
+
+
+class CorrectionForm(forms.Form):
+    # The service bounds each value by its field; this only stops absurd posts early.
+    proposed_value = forms.CharField(
+        label=_("Correct value"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+@portal_page()
+def correction(request: HttpRequest, portal: PortalRequestContext, target: str, object_id: int, field: str) -> HttpResponse:
+    obj = correctable_object(
+        account=portal.account, children=portal.children, target=target, object_id=object_id, field=field
+    )
+    form = CorrectionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            portal_correction_submit(
+                actor=request.user,
+                target=target,
+                obj=obj,
+                field=field,
+                proposed_value=form.cleaned_data["proposed_value"],
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            form.add_error("proposed_value", error)
+        else:
+            return redirect("portal:correction-sent")
+    label = obj._meta.get_field(field).verbose_name
+    context = {"form": form, "field_label": label, "current": stored_text(getattr(obj, field)), "target": target}
+    response = render_portal(request, portal, "portal/correction.html", context)
+    if form.errors:
+        response.status_code = 400
+    return response
+
+
+@portal_page()
+def correction_sent(request: HttpRequest, portal: PortalRequestContext) -> HttpResponse:
+    return render_portal(request, portal, "portal/correction_sent.html", {})

@@ -1,0 +1,42 @@
+"""Reads of notes: a pupil's list, unread guardian replies and the school's categories."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from schoolbrug.sis.models import Pupil, School
+from schoolbrug.sis.policies import pupils_visible_to, staff_member_of
+
+from ..models import Note, NoteCategory
+
+
+def categories_of_school(school: School) -> QuerySet[NoteCategory]:
+    return NoteCategory.objects.filter(school=school)
+
+
+def notes_for_pupil(*, pupil: Pupil) -> QuerySet[Note]:
+    return Note.objects.filter(pupil=pupil).select_related("category")
+
+
+def unread_replies_for_staff(*, user: Any) -> QuerySet[Note]:
+    """Guardian replies nobody at school has opened yet, among the pupils this user reaches."""
+    if staff_member_of(user) is None:
+        return Note.objects.none()
+    return Note.objects.filter(
+        pupil__in=pupils_visible_to(user), source=Note.Source.GUARDIAN, read_by_staff_at__isnull=True
+    )
+
+
+def unread_reply_count(*, user: Any) -> int:
+    return unread_replies_for_staff(user=user).count()
+
+
+def notes_published_for_guardian(*, user: Any, pupil: Pupil) -> QuerySet[Note]:
+    """For the portal: notes of published categories of a pupil the guardian reaches."""
+    return (
+        Note.objects.filter(pupil__in=pupils_visible_to(user).filter(pk=pupil.pk), category__publish_on_portal=True)
+        .select_related("category")
+        .order_by("-date", "-created_at")
+    )

@@ -1,0 +1,181 @@
+"""Writes of test results (REC-4). A group's results are saved together or not at all."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from schoolbrug.sis import policies as sis_policies
+from schoolbrug.sis.models import Group, Pupil
+
+from .. import policies_results as policies
+from ..models import CurriculumResult, CurriculumTest, StandardisedResult, StandardisedTest
+
+
+def _require_group(actor: Any, group: Group) -> None:
+    if not sis_policies.groups_visible_to(actor).filter(pk=group.pk).exists():
+        raise PermissionDenied
+
+
+@transaction.atomic
+def curriculum_test_create(
+    *,
+    actor: Any,
+    group: Group,
+    subject: str,
+    name: str,
+    date: dt.date,
+    scale: str,
+    max_score: int | None = None,
+) -> CurriculumTest:
+    _require_group(actor, group)
+    test = CurriculumTest(
+        school_id=group.school_id,
+        year_id=group.year_id,
+        group=group,
+        subject=subject,
+        name=name,
+        date=date,
+        scale=scale,
+        max_score=max_score if scale == CurriculumTest.Scale.SCORE else None,
+        created_by=actor,
+    )
+    if scale == CurriculumTest.Scale.SCORE and not max_score:
+        raise ValidationError({"max_score": _("Enter the maximum score of the test.")})
+    test.full_clean()
+    test.save()
+    return test
+
+
+@transaction.atomic
+def standardised_test_create(*, actor: Any, group: Group, name: str, provider: str, date: dt.date) -> StandardisedTest:
+    _require_group(actor, group)
+    test = StandardisedTest(
+        school_id=group.school_id, year_id=group.year_id, name=name, provider=provider, date=date, created_by=actor
+    )
+    test.full_clean()
+    test.save()
+    return test
+
+
+def _reachable_pupils(actor: Any, group: Group, pupil_ids: set[int]) -> dict[int, Pupil]:
+    pupils = policies.pupils_of_group_visible_to(actor, group).filter(pk__in=pupil_ids).in_bulk()
+    if set(pupils) != pupil_ids:
+        raise PermissionDenied
+    return pupils
+
+
+def _touch(rows: list[Any]) -> None:
+    # bulk_update skips auto_now, so the moment of change is set here.
+    now = timezone.now()
+    for row in rows:
+        row.updated_at = now
+
+
+def out_of_scale_message(test: CurriculumTest, pupil: Pupil, value: Decimal) -> str:
+    return _("%(pupil)s: %(value)s lies outside the scale of this test (%(low)s to %(high)s).") % {
+        "pupil": pupil.display_name,
+        "value": value,
+        "low": test.lowest,
+        "high": test.highest,
+    }
+
+
+@transaction.atomic
+def curriculum_results_save(
+    *, actor: Any, test: CurriculumTest, group: Group, values: Mapping[int, Decimal | None]
+) -> int:
+    """Sets the results of a group for one test: `values` maps pupil id to value, None clears.
+
+    Refuses the whole set when one value lies outside the test's scale, naming the pupil.
+    """
+    _require_group(actor, group)
+    if test.school_id != group.school_id or test.group_id != group.pk:
+        raise PermissionDenied
+    pupils = _reachable_pupils(actor, group, set(values))
+    errors = [
+        out_of_scale_message(test, pupils[pid], value)
+        for pid, value in values.items()
+        if value is not None and not test.in_scale(value)
+    ]
+    if errors:
+        raise ValidationError(errors)
+    existing = {r.pupil_id: r for r in CurriculumResult.objects.select_for_update().filter(test=test, pupil__in=pupils)}
+    new, changed, cleared = [], [], []
+    for pid, value in values.items():
+        result = existing.get(pid)
+        if value is None:
+            if result is not None:
+                cleared.append(result.pk)
+        elif result is None:
+            new.append(CurriculumResult(test=test, pupil_id=pid, value=value))
+        elif result.value != value:
+            result.value = value
+            changed.append(result)
+    CurriculumResult.objects.bulk_create(new)
+    if changed:
+        _touch(changed)
+        CurriculumResult.objects.bulk_update(changed, ["value", "updated_at"])
+    CurriculumResult.objects.filter(pk__in=cleared).delete()
+    return len(new) + len(changed) + len(cleared)
+
+
+@dataclass(frozen=True)
+class StandardisedValues:
+    score: Decimal | None = None
+    level: str = ""
+    adjusted_level: str = ""
+    level_value: Decimal | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return self.score is None and not self.level and not self.adjusted_level and self.level_value is None
+
+
+@transaction.atomic
+def standardised_results_save(
+    *, actor: Any, test: StandardisedTest, group: Group, values: Mapping[int, StandardisedValues]
+) -> int:
+    """Sets a group's results for one standardised test; an empty row clears the pupil's result."""
+    _require_group(actor, group)
+    if test.school_id != group.school_id or test.year_id != group.year_id:
+        raise PermissionDenied
+    pupils = _reachable_pupils(actor, group, set(values))
+    errors = [
+        _("%(pupil)s: a score cannot be negative.") % {"pupil": pupils[pid].display_name}
+        for pid, row in values.items()
+        if row.score is not None and row.score < 0
+    ]
+    if errors:
+        raise ValidationError(errors)
+    existing = {
+        r.pupil_id: r for r in StandardisedResult.objects.select_for_update().filter(test=test, pupil__in=pupils)
+    }
+    fields = ["score", "level", "adjusted_level", "level_value"]
+    new, changed, cleared = [], [], []
+    for pid, row in values.items():
+        result = existing.get(pid)
+        if row.is_empty:
+            if result is not None:
+                cleared.append(result.pk)
+            continue
+        if result is None:
+            new.append(StandardisedResult(test=test, pupil_id=pid, **{f: getattr(row, f) for f in fields}))
+        elif any(getattr(result, f) != getattr(row, f) for f in fields):
+            for f in fields:
+                setattr(result, f, getattr(row, f))
+            changed.append(result)
+    StandardisedResult.objects.bulk_create(new)
+    if changed:
+        _touch(changed)
+        StandardisedResult.objects.bulk_update(changed, [*fields, "updated_at"])
+    StandardisedResult.objects.filter(pk__in=cleared).delete()
+    return len(new) + len(changed) + len(cleared)

@@ -1,0 +1,297 @@
+"""Tests (REC-4): curriculum and standardised results, entered per group, read per pupil."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from schoolbrug.accounts.two_factor.testing import verified_login
+from schoolbrug.core.testing import assert_same_query_count, count_queries
+from schoolbrug.records.models import CurriculumResult, CurriculumTest, StandardisedResult, StandardisedTest
+from schoolbrug.records.services import results as services
+from schoolbrug.sis.models import Pupil
+from schoolbrug.sis.testing import Persona, SchoolTestCase, make_pupil
+
+EN = {"accept-language": "en"}
+
+
+def entry_data(pupils: list[Pupil], values: dict[int, str], fields: tuple[str, ...] = ("value",)) -> dict[str, Any]:
+    data: dict[str, Any] = {"rows-TOTAL_FORMS": len(pupils), "rows-INITIAL_FORMS": len(pupils)}
+    for index, pupil in enumerate(pupils):
+        data[f"rows-{index}-pupil"] = pupil.pk
+        for field in fields:
+            data[f"rows-{index}-{field}"] = ""
+        if pupil.pk in values:
+            data[f"rows-{index}-{fields[0]}"] = values[pupil.pk]
+    return data
+
+
+def log_in(client: Client, persona: Persona) -> None:
+    """Administrators must have passed the second factor (ACC-1); others just log in."""
+    if getattr(persona.record, "is_application_admin", False):
+        verified_login(client, persona.user)
+    else:
+        client.force_login(persona.user)
+
+
+class ResultsTestCase(SchoolTestCase):
+    noor: Pupil
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.noor = make_pupil(cls.school, "Noor", "Aydin", cls.group3)
+
+    def setUp(self) -> None:
+        self.grade_test = services.curriculum_test_create(
+            actor=self.tess.user, group=self.group3, subject="Rekenen", name="Blok 3",
+            date=dt.date(2026, 11, 10), scale=CurriculumTest.Scale.GRADE,
+        )  # fmt: skip
+
+    def group3_pupils(self) -> list[Pupil]:
+        return list(Pupil.objects.filter(placements__group=self.group3).order_by("last_name", "first_name", "pk"))
+
+    def entry_url(self, test: CurriculumTest | None = None) -> str:
+        return reverse("records:curriculum-entry", args=[self.group3.pk, (test or self.grade_test).pk])
+
+
+class GroupEntryTests(ResultsTestCase):
+    def test_teacher_enters_results_for_the_whole_group(self) -> None:
+        self.client.force_login(self.tess.user)
+        data = entry_data(self.group3_pupils(), {self.sam.pk: "7.5", self.noor.pk: "6"})
+        response = self.client.post(self.entry_url(), data)
+        self.assertRedirects(response, reverse("records:group-tests", args=[self.group3.pk]))
+        values = dict(CurriculumResult.objects.filter(test=self.grade_test).values_list("pupil_id", "value"))
+        self.assertEqual(values, {self.sam.pk: Decimal("7.5"), self.noor.pk: Decimal("6.0")})
+
+    def test_changing_and_clearing_results(self) -> None:
+        services.curriculum_results_save(
+            actor=self.tess.user, test=self.grade_test, group=self.group3,
+            values={self.sam.pk: Decimal("5.0"), self.noor.pk: Decimal("8.0")},
+        )  # fmt: skip
+        self.client.force_login(self.tess.user)
+        page = self.client.get(self.entry_url())
+        self.assertContains(page, 'value="5.0"')
+        self.client.post(self.entry_url(), entry_data(self.group3_pupils(), {self.sam.pk: "6.5"}))
+        values = dict(CurriculumResult.objects.filter(test=self.grade_test).values_list("pupil_id", "value"))
+        self.assertEqual(values, {self.sam.pk: Decimal("6.5")})
+
+    def test_grade_outside_the_scale_is_refused_naming_the_pupil_and_nothing_is_saved(self) -> None:
+        self.client.force_login(self.tess.user)
+        data = entry_data(self.group3_pupils(), {self.sam.pk: "11", self.noor.pk: "7"})
+        response = self.client.post(self.entry_url(), data, headers=EN)
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(
+            response, "Sam Bakker: 11 lies outside the scale of this test (1.0 to 10.0).", status_code=400
+        )
+        self.assertFalse(CurriculumResult.objects.filter(test=self.grade_test).exists())
+
+    def test_score_above_the_maximum_is_refused(self) -> None:
+        score_test = services.curriculum_test_create(
+            actor=self.tess.user, group=self.group3, subject="Spelling", name="Dictee",
+            date=dt.date(2026, 11, 12), scale=CurriculumTest.Scale.SCORE, max_score=40,
+        )  # fmt: skip
+        self.client.force_login(self.tess.user)
+        response = self.client.post(
+            self.entry_url(score_test), entry_data(self.group3_pupils(), {self.noor.pk: "41"}), headers=EN
+        )
+        self.assertContains(response, "Noor Aydin: 41 lies outside the scale", status_code=400)
+        response = self.client.post(self.entry_url(score_test), entry_data(self.group3_pupils(), {self.noor.pk: "40"}))
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(CurriculumResult.objects.get(test=score_test).value, Decimal(40))
+
+    def test_service_refuses_out_of_scale_values_as_a_whole(self) -> None:
+        with self.assertRaises(ValidationError) as caught:
+            services.curriculum_results_save(
+                actor=self.tess.user, test=self.grade_test, group=self.group3,
+                values={self.sam.pk: Decimal("0.5"), self.noor.pk: Decimal("7.0")},
+            )  # fmt: skip
+        self.assertIn("Sam", " ".join(caught.exception.messages))
+        self.assertFalse(CurriculumResult.objects.exists())
+
+    def test_service_refuses_pupils_outside_the_group_or_reach(self) -> None:
+        with self.assertRaises(PermissionDenied):
+            services.curriculum_results_save(
+                actor=self.tess.user, test=self.grade_test, group=self.group3, values={self.olivia.pk: Decimal(7)}
+            )
+        with self.assertRaises(PermissionDenied):
+            services.curriculum_test_create(
+                actor=self.tess.user,
+                group=self.group5,
+                subject="Taal",
+                name="x",
+                date=dt.date(2026, 11, 1),
+                scale="grade",
+            )
+
+    def test_score_test_needs_a_maximum(self) -> None:
+        self.client.force_login(self.tess.user)
+        url = reverse("records:curriculum-test-new", args=[self.group3.pk])
+        data = {"curriculum-subject": "Taal", "curriculum-name": "Blok 2", "curriculum-date": "2026-11-20",
+                "curriculum-scale": "score", "curriculum-max_score": ""}  # fmt: skip
+        response = self.client.post(url, data, headers=EN)
+        self.assertContains(response, "Enter the maximum score of the test.", status_code=400)
+        data["curriculum-max_score"] = "25"
+        response = self.client.post(url, data)
+        test = CurriculumTest.objects.get(name="Blok 2")
+        self.assertRedirects(response, self.entry_url(test))
+        self.assertEqual((test.group, test.year, test.school), (self.group3, self.year, self.school))
+
+    def test_standardised_results_with_levels(self) -> None:
+        self.client.force_login(self.tess.user)
+        url = reverse("records:standardised-test-new", args=[self.group3.pk])
+        response = self.client.post(
+            url,
+            {
+                "standardised-name": "Rekenen-Wiskunde M3",
+                "standardised-provider": "cito",
+                "standardised-date": "2026-11-01",
+            },
+        )
+        test = StandardisedTest.objects.get()
+        entry = reverse("records:standardised-entry", args=[self.group3.pk, test.pk])
+        self.assertRedirects(response, entry)
+        fields = ("score", "level", "adjusted_level", "level_value")
+        data = entry_data(self.group3_pupils(), {self.sam.pk: "34"}, fields)
+        index = self.group3_pupils().index(self.sam)
+        data.update(
+            {f"rows-{index}-level": "II", f"rows-{index}-adjusted_level": "B", f"rows-{index}-level_value": "3.5"}
+        )
+        self.assertEqual(self.client.post(entry, data).status_code, 302)
+        result = StandardisedResult.objects.get()
+        self.assertEqual(
+            (result.pupil, result.score, result.level, result.adjusted_level, result.level_value),
+            (self.sam, Decimal(34), "II", "B", Decimal("3.5")),
+        )
+        data[f"rows-{index}-score"] = "-1"
+        self.assertEqual(self.client.post(entry, data).status_code, 400)
+        self.assertEqual(StandardisedResult.objects.get().score, Decimal(34))
+
+
+class PupilResultsTests(ResultsTestCase):
+    def test_results_are_shown_per_school_year(self) -> None:
+        old = CurriculumTest.objects.create(
+            school=self.school, year=self.previous_year, group=self.old_group2, subject="Taal", name="Oud blok",
+            date=dt.date(2026, 3, 1), scale="grade",
+        )  # fmt: skip
+        CurriculumResult.objects.create(test=old, pupil=self.sam, value=Decimal("4.5"))
+        services.curriculum_results_save(
+            actor=self.tess.user, test=self.grade_test, group=self.group3, values={self.sam.pk: Decimal("8.5")}
+        )
+        self.client.force_login(self.tess.user)
+        url = reverse("records:pupil-results", args=[self.sam.pk])
+        current = self.client.get(url, headers=EN)
+        self.assertContains(current, "8.5")
+        self.assertNotContains(current, "Oud blok")
+        previous = self.client.get(url + f"?year={self.previous_year.pk}")
+        self.assertContains(previous, "Oud blok")
+        self.assertNotContains(previous, "Blok 3")
+        self.assertEqual(self.client.get(url + f"?year={self.other_year.pk}").status_code, 404)
+
+    def test_pupil_page_links_to_tests_and_reports(self) -> None:
+        self.client.force_login(self.tess.user)
+        page = self.client.get(reverse("staff:pupil", args=[self.sam.pk]))
+        self.assertContains(page, reverse("records:pupil-results", args=[self.sam.pk]))
+        self.assertContains(page, reverse("records:pupil-reports", args=[self.sam.pk]))
+
+
+class ResultsAccessTests(ResultsTestCase):
+    def group3_urls(self) -> list[str]:
+        standardised = StandardisedTest.objects.create(
+            school=self.school, year=self.year, name="Begrijpend lezen M3", date=dt.date(2026, 11, 1)
+        )
+        return [
+            reverse("records:tests"),
+            reverse("records:group-tests", args=[self.group3.pk]),
+            self.entry_url(),
+            reverse("records:standardised-entry", args=[self.group3.pk, standardised.pk]),
+            reverse("records:pupil-results", args=[self.sam.pk]),
+        ]
+
+    def test_teacher_and_administrator_open_the_pages(self) -> None:
+        for persona in (self.tess, self.ada, self.pim):
+            log_in(self.client, persona)
+            for url in self.group3_urls():
+                self.assertEqual(self.client.get(url).status_code, 200, (persona.user.email, url))
+
+    def test_guardians_and_other_school_get_404(self) -> None:
+        for persona in (self.paula, self.dirk, self.otto, self.wim):
+            log_in(self.client, persona)
+            for url in self.group3_urls()[1:]:
+                self.assertEqual(self.client.get(url).status_code, 404, (persona.user.email, url))
+        self.client.force_login(self.paula.user)
+        self.assertEqual(self.client.get(reverse("records:tests")).status_code, 404)
+
+    def test_teacher_outside_the_group_gets_404(self) -> None:
+        group5_test = CurriculumTest.objects.create(
+            school=self.school, year=self.year, group=self.group5, subject="Taal", name="x", date=dt.date(2026, 11, 1)
+        )
+        self.client.force_login(self.tess.user)
+        for url in (
+            reverse("records:group-tests", args=[self.group5.pk]),
+            reverse("records:curriculum-entry", args=[self.group5.pk, group5_test.pk]),
+            # A test of another group is not reachable through one's own group either.
+            reverse("records:curriculum-entry", args=[self.group3.pk, group5_test.pk]),
+            reverse("records:pupil-results", args=[self.olivia.pk]),
+        ):
+            self.assertEqual(self.client.get(url).status_code, 404, url)
+        response = self.client.post(reverse("records:curriculum-test-new", args=[self.group5.pk]), {})
+        self.assertEqual(response.status_code, 404)
+
+
+class ResultsQueryCountTests(ResultsTestCase):
+    def add_pupils(self, count: int) -> None:
+        for n in range(count):
+            pupil = make_pupil(self.school, f"Kind{n}", f"Achternaam{n:03d}", self.group3)
+            CurriculumResult.objects.create(test=self.grade_test, pupil=pupil, value=Decimal(6))
+
+    def test_group_entry_page_at_two_sizes(self) -> None:
+        self.client.force_login(self.tess.user)
+        self.add_pupils(8)  # 10 pupils with sam and noor
+        with count_queries() as small:
+            self.assertEqual(self.client.get(self.entry_url()).status_code, 200)
+        self.add_pupils(50)  # 60 pupils
+        with count_queries() as large:
+            response = self.client.get(self.entry_url())
+        self.assertContains(response, "Achternaam049")
+        assert_same_query_count(small, large, "curriculum entry")
+
+    def test_group_entry_save_at_two_sizes(self) -> None:
+        self.client.force_login(self.tess.user)
+        self.add_pupils(8)
+        with count_queries() as small:
+            response = self.client.post(self.entry_url(), entry_data(self.group3_pupils(), {self.sam.pk: "7"}))
+        self.assertEqual(response.status_code, 302)
+        self.add_pupils(50)
+        with count_queries() as large:
+            self.client.post(self.entry_url(), entry_data(self.group3_pupils(), {self.noor.pk: "7"}))
+        assert_same_query_count(small, large, "curriculum entry save")
+
+    def test_pupil_results_at_two_sizes(self) -> None:
+        self.client.force_login(self.tess.user)
+        url = reverse("records:pupil-results", args=[self.sam.pk])
+
+        def add_tests(count: int) -> None:
+            for n in range(count):
+                test = CurriculumTest.objects.create(
+                    school=self.school, year=self.year, group=self.group3, subject="Taal", name=f"Toets {n}",
+                    date=dt.date(2026, 10, 1),
+                )  # fmt: skip
+                CurriculumResult.objects.create(test=test, pupil=self.sam, value=Decimal(7))
+                standardised = StandardisedTest.objects.create(
+                    school=self.school, year=self.year, name=f"M{n}", date=dt.date(2026, 10, 1)
+                )
+                StandardisedResult.objects.create(test=standardised, pupil=self.sam, level="III")
+
+        add_tests(2)
+        with count_queries() as small:
+            self.client.get(url)
+        add_tests(30)
+        with count_queries() as large:
+            self.client.get(url)
+        assert_same_query_count(small, large, "pupil results")

@@ -1,0 +1,176 @@
+"""Staff pages for absences (REC-1): per pupil, per group (day and week), and the reasons."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from schoolbrug.sis.decorators import staff_required
+from schoolbrug.sis.policies import (
+    get_group_for_user_or_404,
+    get_pupil_for_user_or_404,
+    groups_visible_to,
+    require_staff_member,
+)
+
+from .. import policies_diary
+from ..forms.absences import AbsenceForm, AbsenceReasonForm, GroupAbsenceForm
+from ..forms.errors_diary import add_service_error
+from ..selectors import absences as selectors
+from ..selectors.dates import monday_of, school_today
+from ..services import absences as services
+
+SERVICE_FIELDS = {"starts_at": "date_from", "ends_at": "date_until"}
+
+
+@staff_required
+@never_cache
+def pupil_absences(request: HttpRequest, pupil_id: int) -> HttpResponse:
+    pupil = get_pupil_for_user_or_404(request.user, pupil_id)
+    absences = [(a, services.absence_period_label(a)) for a in selectors.absences_for_pupil(pupil=pupil)]
+    return render(request, "records/absence_pupil_list.html", {"pupil": pupil, "absences": absences})
+
+
+@staff_required
+@never_cache
+def pupil_absence_new(request: HttpRequest, pupil_id: int) -> HttpResponse:
+    pupil = get_pupil_for_user_or_404(request.user, pupil_id)
+    form = AbsenceForm(request.POST or None, school=pupil.school)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.absence_record(
+                actor=request.user,
+                pupils=[pupil],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                whole_day=data["whole_day"],
+                reason=data["reason"],
+                remark=data["remark"],
+                client_key=data["client_key"],
+            )
+        except ValidationError as error:
+            add_service_error(form, error, aliases=SERVICE_FIELDS)
+        else:
+            messages.success(request, _("The absence of %(name)s has been recorded.") % {"name": pupil.full_name})
+            return redirect("records:pupil-absences", pupil_id=pupil.pk)
+    return render(request, "records/absence_form.html", {"pupil": pupil, "form": form})
+
+
+@staff_required
+@require_POST
+def absence_processed(request: HttpRequest, absence_id: int) -> HttpResponseBase:
+    absence = policies_diary.get_absence_for_user_or_404(request.user, absence_id)
+    services.absence_mark_processed(actor=request.user, absence=absence, processed=request.POST.get("processed") == "1")
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(next_url)
+    return redirect("records:pupil-absences", pupil_id=absence.pupil_id)
+
+
+def _chosen_day(request: HttpRequest, default: dt.date) -> dt.date:
+    value = request.GET.get("day")
+    if not value:
+        return default
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as error:
+        raise Http404 from error
+
+
+@staff_required
+@never_cache
+def group_absences(request: HttpRequest, group_id: int) -> HttpResponse:
+    group = get_group_for_user_or_404(request.user, group_id)
+    day = _chosen_day(request, school_today(group.school))
+    week = request.GET.get("view") == "week"
+    if week:
+        monday = monday_of(day)
+        days = [monday + dt.timedelta(days=i) for i in range(5)]
+        step = dt.timedelta(days=7)
+    else:
+        days = [day]
+        step = dt.timedelta(days=1)
+    rows = selectors.group_absence_grid(user=request.user, group=group, days=days)
+    context = {
+        "group": group,
+        "day": day,
+        "days": days,
+        "week": week,
+        "rows": rows,
+        "previous": days[0] - step if week else day - step,
+        "next": days[0] + step if week else day + step,
+        "absent_count": sum(1 for row in rows if row.is_absent),
+    }
+    return render(request, "records/absence_group.html", context)
+
+
+@staff_required
+@never_cache
+def group_absence_new(request: HttpRequest, group_id: int) -> HttpResponse:
+    group = get_group_for_user_or_404(request.user, group_id)
+    pupils = selectors.group_pupils_in_reach(user=request.user, group=group)
+    form = GroupAbsenceForm(request.POST or None, school=group.school, pupils=pupils)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            recorded = services.absence_record(
+                actor=request.user,
+                pupils=list(data["pupils"]),
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                whole_day=data["whole_day"],
+                reason=data["reason"],
+                remark=data["remark"],
+                client_key=data["client_key"],
+            )
+        except ValidationError as error:
+            add_service_error(form, error, aliases=SERVICE_FIELDS)
+        else:
+            messages.success(request, _("%(count)d absences have been recorded.") % {"count": len(recorded)})
+            day = data["date_from"].isoformat()
+            return redirect(reverse("records:group-absences", args=[group.pk]) + f"?day={day}")
+    return render(request, "records/absence_group_form.html", {"group": group, "form": form})
+
+
+@staff_required
+def absence_reasons(request: HttpRequest) -> HttpResponse:
+    staff = require_staff_member(request.user)
+    context = {
+        "reasons": selectors.reasons_of_school(staff.school),
+        "can_manage": policies_diary.is_records_admin(request.user),
+    }
+    return render(request, "records/absence_reasons.html", context)
+
+
+@staff_required
+@never_cache
+def absence_reason_edit(request: HttpRequest, reason_id: int | None = None) -> HttpResponse:
+    policies_diary.require_records_admin(request.user)
+    reason = policies_diary.get_reason_for_admin_or_404(request.user, reason_id) if reason_id else None
+    form = AbsenceReasonForm(request.POST or None, instance=reason)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.absence_reason_save(actor=request.user, reason=reason, data=form.cleaned_data, request=request)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The absence reason has been saved."))
+            return redirect("records:absence-reasons")
+    return render(request, "records/absence_reason_form.html", {"form": form, "reason": reason})
+
+
+@staff_required
+def absence_groups(request: HttpRequest) -> HttpResponse:
+    """Where a teacher starts: his groups of this school year, each with today's absences."""
+    groups = groups_visible_to(request.user).filter(year__is_current=True).order_by("name")
+    return render(request, "records/absence_groups.html", {"groups": groups})

@@ -1,0 +1,186 @@
+"""Bulk invitations (ACC-2): start a batch in the web request, send it in the task worker.
+
+The web request only writes the batch and its items (two statements, however many guardians)
+and enqueues the task after commit. The task walks the pending items; each item is marked sent
+or skipped in the same transaction as the invitation it issues, so a re-run (worker restart,
+"resume") continues where the last one stopped and never invites a guardian twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .. import policies
+from ..models import Guardian
+from .batch_models import InvitationBatch, InvitationBatchItem
+from .selectors import can_manage_guardian_accounts, email_problem
+
+logger = logging.getLogger(__name__)
+
+# SECURITY 2.4.1: invitation e-mails are costly and abusable; cap batches per administrator.
+DEFAULT_BATCHES_PER_HOUR = 10
+# A batch whose worker has not reported progress for this long may be resumed by hand.
+STALLED_AFTER = dt.timedelta(minutes=5)
+
+
+class RateLimited(Exception):
+    """Too many costly requests by this user; the view answers 429 with this message."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def batches_per_hour() -> int:
+    return int(getattr(settings, "SCHOOLBRUG_INVITATION_BATCHES_PER_HOUR", DEFAULT_BATCHES_PER_HOUR))
+
+
+def _enqueue(batch_id: int) -> None:
+    from .tasks import send_invitation_batch  # the task module imports this one
+
+    send_invitation_batch.enqueue(batch_id)
+
+
+def invitation_batch_start(*, actor: Any, guardian_ids: Sequence[int], client_key: UUID) -> InvitationBatch:
+    """Creates the batch and its items and enqueues the sending; a repeated key returns the first batch."""
+    if not can_manage_guardian_accounts(actor):
+        raise PermissionDenied
+    staff = policies.require_staff_member(actor)
+    existing = InvitationBatch.objects.filter(created_by=actor, client_key=client_key).first()
+    if existing is not None:
+        return existing
+    # The ids come from the browser: keep only this school's guardians.
+    ids = list(
+        Guardian.objects.filter(school_id=staff.school_id, pk__in=list(guardian_ids))
+        .order_by("last_name", "first_name", "pk")
+        .values_list("pk", flat=True)
+    )
+    if not ids:
+        raise ValidationError(_("Select at least one guardian."), code="empty")
+    since = timezone.now() - dt.timedelta(hours=1)
+    if InvitationBatch.objects.filter(created_by=actor, created_at__gte=since).count() >= batches_per_hour():
+        raise RateLimited(
+            str(
+                _("You have started %(limit)s invitation batches in the past hour. Please try again later.")
+                % {"limit": batches_per_hour()}
+            )
+        )
+    try:
+        with transaction.atomic():
+            batch = InvitationBatch.objects.create(
+                school_id=staff.school_id, created_by=actor, client_key=client_key, total=len(ids)
+            )
+            InvitationBatchItem.objects.bulk_create(
+                (InvitationBatchItem(batch=batch, guardian_id=guardian_id) for guardian_id in ids), batch_size=500
+            )
+            batch_id = batch.pk
+            transaction.on_commit(lambda: _enqueue(batch_id))
+    except IntegrityError:
+        # A concurrent confirm with the same key won the race: answer with its batch.
+        return InvitationBatch.objects.get(created_by=actor, client_key=client_key)
+    return batch
+
+
+def is_stalled(batch: InvitationBatch, now: dt.datetime | None = None) -> bool:
+    if batch.status == InvitationBatch.Status.DONE:
+        return False
+    if batch.status == InvitationBatch.Status.FAILED:
+        return True
+    last_sign = batch.heartbeat_at or batch.created_at
+    return (now or timezone.now()) - last_sign > STALLED_AFTER
+
+
+def invitation_batch_resume(*, actor: Any, batch: InvitationBatch) -> InvitationBatch:
+    """Enqueues a batch again after its worker died (an enqueue after commit can be lost)."""
+    staff = policies.staff_member_of(actor)
+    if staff is None or not staff.is_application_admin or staff.school_id != batch.school_id:
+        raise PermissionDenied
+    if not is_stalled(batch):
+        return batch
+    with transaction.atomic():
+        InvitationBatch.objects.filter(pk=batch.pk).update(
+            status=InvitationBatch.Status.QUEUED, heartbeat_at=timezone.now()
+        )
+        batch_id = batch.pk
+        transaction.on_commit(lambda: _enqueue(batch_id))
+    batch.refresh_from_db()
+    return batch
+
+
+def _mark(batch_id: int, status: str, **fields: Any) -> None:
+    InvitationBatch.objects.filter(pk=batch_id).update(status=status, heartbeat_at=timezone.now(), **fields)
+
+
+def invitation_batch_run(*, batch_id: int, chunk_size: int = 50) -> InvitationBatch:
+    """Sends the pending invitations of a batch (called by the task worker). Safe to run again."""
+    batch = InvitationBatch.objects.select_related("created_by").get(pk=batch_id)
+    if batch.status == InvitationBatch.Status.DONE:
+        return batch
+    actor = batch.created_by
+    staff = policies.staff_member_of(actor) if actor is not None else None
+    if staff is None or not staff.is_application_admin or staff.school_id != batch.school_id:
+        # The administrator lost his rights (or left) after confirming: send nothing in his name.
+        logger.warning("Invitation batch %s stopped: its creator may no longer invite.", batch_id)
+        _mark(batch_id, InvitationBatch.Status.FAILED, finished_at=timezone.now())
+        batch.refresh_from_db()
+        return batch
+    _mark(batch_id, InvitationBatch.Status.RUNNING)
+    try:
+        while True:
+            pending = list(
+                batch.items.filter(state=InvitationBatchItem.State.PENDING)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:chunk_size]
+            )
+            if not pending:
+                break
+            for item_id in pending:
+                _process_item(batch_id=batch_id, item_id=item_id, actor=actor)
+    except Exception:
+        logger.exception("Invitation batch %s failed; the pending items can be resumed.", batch_id)
+        _mark(batch_id, InvitationBatch.Status.FAILED)
+        raise
+    _mark(batch_id, InvitationBatch.Status.DONE, finished_at=timezone.now())
+    batch.refresh_from_db()
+    return batch
+
+
+def _process_item(*, batch_id: int, item_id: int, actor: Any) -> None:
+    from .invitations import guardian_invite  # part B's single-invitation service
+
+    with transaction.atomic():
+        # Locked and re-checked: a second worker on the same batch skips what this one holds.
+        item = (
+            InvitationBatchItem.objects.select_for_update(of=("self",))
+            .select_related("guardian")
+            .filter(pk=item_id, state=InvitationBatchItem.State.PENDING)
+            .first()
+        )
+        if item is None:
+            return
+        reason = email_problem(item.guardian.email)
+        if not reason:
+            try:
+                outcome = guardian_invite(actor=actor, guardian=item.guardian, batch_key=str(batch_id))
+            except (ValidationError, PermissionDenied) as error:
+                reason = "; ".join(getattr(error, "messages", [])) or str(_("refused"))
+            else:
+                reason = "" if outcome.sent else (outcome.skipped_reason or str(_("not sent")))
+        now = timezone.now()
+        item.state = InvitationBatchItem.State.SKIPPED if reason else InvitationBatchItem.State.SENT
+        item.reason = reason[:300]
+        item.processed_at = now
+        item.save(update_fields=["state", "reason", "processed_at"])
+        counter = "skipped_count" if reason else "sent_count"
+        InvitationBatch.objects.filter(pk=batch_id).update(**{counter: F(counter) + 1}, heartbeat_at=now)

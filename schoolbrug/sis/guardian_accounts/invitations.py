@@ -1,0 +1,214 @@
+"""Inviting a guardian (ACC-2): an account under his e-mail address and a link to set a password.
+
+    guardian_invite(*, actor, guardian, batch_key="", request=None) -> InvitationOutcome
+
+- `actor` must be an application administrator of the guardian's school (PermissionDenied else).
+- A guardian without an e-mail address, or with a malformed one, is skipped with a reason.
+- The guardian's account is created when missing (kind guardian, username = e-mail address,
+  names and language from the guardian record) or found: an existing guardian account under the
+  same address is the same person (in another school, or another family) and is linked rather
+  than duplicated. An inactive account is made active again.
+- A fresh activation token is issued (older unused links of the account stop working) and the
+  e-mail, in the guardian's language, goes out after the transaction commits.
+- With a `batch_key`, a repeat for the same guardian and key sends nothing and answers "already
+  sent in this batch": the issued tokens are the record (ActivationToken.reference/batch_key).
+
+Part C (bulk invitations) calls this from the task worker, one guardian at a time. For "invited"
+and "activated" filters: `ActivationToken.objects.filter(reference=guardian_reference(g))` are
+the invitations of guardian g; one with `used_at` set means he activated his account.
+
+The mail is sent on commit in this process, not through a task: the raw token lives only in the
+mail, and a task would have to store it in its arguments in the database.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from schoolbrug.accounts import audit
+from schoolbrug.accounts.activation import (
+    ActivationToken,
+    activation_token_already_issued,
+    activation_token_issue,
+    hash_token,
+)
+from schoolbrug.accounts.models import Account
+from schoolbrug.core.mail import KIND_HEADER, SCHOOL_HEADER, mark_secret
+
+from .. import policies
+from ..models import Guardian, StaffMember
+
+logger = logging.getLogger("schoolbrug.invitations")
+
+MAIL_KIND = "invitation"
+REASON_NO_EMAIL = _("no e-mail address")
+REASON_INVALID_EMAIL = _("invalid e-mail address")
+REASON_ALREADY_SENT = _("already sent in this batch")
+
+
+@dataclass(frozen=True)
+class InvitationOutcome:
+    sent: bool
+    skipped_reason: str = ""
+    account: Account | None = None
+
+
+def guardian_reference(guardian: Guardian) -> str:
+    """How activation tokens name the guardian record they were issued for."""
+    return f"sis.guardian:{guardian.pk}"
+
+
+def can_invite_guardian(user: Any, guardian: Guardian) -> bool:
+    staff = policies.staff_member_of(user)
+    return staff is not None and staff.is_application_admin and staff.school_id == guardian.school_id
+
+
+def activation_url(raw_token: str) -> str:
+    base = str(getattr(settings, "SCHOOLBRUG_BASE_URL", "http://127.0.0.1:8000")).rstrip("/")
+    return base + reverse("accounts:activate", args=[raw_token])
+
+
+def guardian_invite(
+    *, actor: Account, guardian: Guardian, batch_key: str = "", request: HttpRequest | None = None
+) -> InvitationOutcome:
+    if not can_invite_guardian(actor, guardian):
+        raise PermissionDenied
+    reference = guardian_reference(guardian)
+    with transaction.atomic():
+        # One invitation per guardian at a time: the lock orders concurrent requests, so the
+        # batch check below sees the other's token.
+        guardian = Guardian.objects.select_for_update().select_related("school", "account").get(pk=guardian.pk)
+        if activation_token_already_issued(reference=reference, batch_key=batch_key):
+            return InvitationOutcome(sent=False, skipped_reason=str(REASON_ALREADY_SENT), account=guardian.account)
+        email = guardian.email.strip().lower()
+        if not email:
+            return InvitationOutcome(sent=False, skipped_reason=str(REASON_NO_EMAIL), account=guardian.account)
+        try:
+            validate_email(email)
+        except ValidationError:
+            return InvitationOutcome(sent=False, skipped_reason=str(REASON_INVALID_EMAIL), account=guardian.account)
+
+        account, created = _account_for(guardian, email)
+        reactivated = not account.is_active
+        if reactivated:
+            account.is_active = True
+            account.save(update_fields=["is_active"])
+        try:
+            with transaction.atomic():
+                raw_token = activation_token_issue(
+                    account=account,
+                    school_id=guardian.school_id,
+                    issued_by=actor,
+                    reference=reference,
+                    batch_key=batch_key,
+                )
+        except IntegrityError:
+            # A concurrent request of the same batch won the race (the lock is a no-op on SQLite).
+            return InvitationOutcome(sent=False, skipped_reason=str(REASON_ALREADY_SENT), account=account)
+        message = _invitation_message(actor=actor, guardian=guardian, account=account, raw_token=raw_token)
+        audit.record(
+            audit.AuditEvent.Kind.INVITATION_SENT,
+            actor=actor,
+            request=request,
+            school_id=guardian.school_id,
+            subject=guardian.full_name,
+            data={
+                "guardian_id": guardian.pk,
+                "account_id": account.pk,
+                "account_created": created,
+                "reactivated": reactivated,
+                "batch_key": batch_key,
+            },
+        )
+        transaction.on_commit(lambda: _deliver(message))
+    return InvitationOutcome(sent=True, account=account)
+
+
+def _account_for(guardian: Guardian, email: str) -> tuple[Account, bool]:
+    """The guardian account to invite: his own, the one already holding the address, or a new one."""
+    current = guardian.account
+    if current is not None and current.email == email:
+        return current, False
+    holder = Account.objects.filter(kind=Account.Kind.GUARDIAN, email=email).first()
+    if holder is not None:
+        # The same person known to another school (or family): one login for all his records.
+        _link(guardian, holder)
+        return holder, False
+    if current is not None and not Guardian.objects.filter(account=current).exclude(pk=guardian.pk).exists():
+        # The school corrected the address of an account only this record uses: the login
+        # (username = e-mail address) follows the new address.
+        current.email = email
+        current.save()
+        return current, False
+    account = Account.objects.create_account(
+        kind=Account.Kind.GUARDIAN,
+        email=email,
+        first_name=guardian.first_name,
+        last_name=" ".join(part for part in (guardian.prefix, guardian.last_name) if part),
+        language=guardian.language or settings.LANGUAGE_CODE,
+    )
+    _link(guardian, account)
+    return account, True
+
+
+def _link(guardian: Guardian, account: Account) -> None:
+    guardian.account = account
+    guardian.save(update_fields=["account", "updated_at"])
+
+
+def _signature_name(actor: Account, school_id: int) -> str:
+    staff = StaffMember.objects.filter(account=actor, school_id=school_id).first()
+    return staff.full_name if staff is not None else actor.get_full_name()
+
+
+def _invitation_message(*, actor: Account, guardian: Guardian, account: Account, raw_token: str) -> EmailMessage:
+    school = guardian.school
+    link = activation_url(raw_token)
+    context = {
+        "guardian": guardian,
+        "school": school,
+        "username": account.email,
+        "link": link,
+        "expires_at": ActivationToken.objects.values_list("expires_at", flat=True).get(
+            token_hash=hash_token(raw_token)
+        ),
+        "sender_name": _signature_name(actor, school.pk),
+    }
+    language = guardian.language if guardian.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    with translation.override(language):
+        subject = " ".join(render_to_string("sis/email/invitation_subject.txt", context).split())
+        body = render_to_string("sis/email/invitation_body.txt", context)
+    message = EmailMessage(
+        subject=subject,
+        body=body,
+        to=[account.email],
+        reply_to=[school.email] if school.email else None,
+        headers={
+            SCHOOL_HEADER: str(school.pk),
+            KIND_HEADER: MAIL_KIND,
+            "Auto-Submitted": "auto-generated",
+            "Content-Language": language,
+        },
+    )
+    # The link is the guardian's key to his account: the outbox of a real school must not keep it.
+    return mark_secret(message, link)
+
+
+def _deliver(message: EmailMessage) -> None:
+    try:
+        message.send()
+    except Exception:  # the link stays valid and the school can send again; never log the body
+        logger.exception("invitation e-mail to %s could not be sent", ", ".join(message.recipients()))
