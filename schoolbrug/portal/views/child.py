@@ -74,9 +74,9 @@ def notes(request: HttpRequest, portal: PortalRequestContext, pupil_id: int) -> 
 
 @portal_page()
 def note_reply(request: HttpRequest, portal: PortalRequestContext, pupil_id: int, note_id: int) -> HttpResponse:
-    if request.method != "POST":
-        return redirect("portal:child-notes", pupil_id=pupil_id)
     child = portal.child(pupil_id)
+    if request.method != "POST":
+        return redirect("portal:child-notes", pupil_id=child.pk)
     text = request.POST.get("text", "")
     school_portal = portal.portal(child.school_id)
     options = school_portal.module(Module.NOTES)

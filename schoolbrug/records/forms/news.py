@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from schoolbrug.sis.models import Group, School
 
@@ -17,7 +18,7 @@ def _groups(school: School) -> Any:
 
 
 class NewsForm(forms.Form):
-    subject = forms.CharField(label=_("Subject"), max_length=200)
+    subject = forms.CharField(label=pgettext_lazy("message", "Subject"), max_length=200)
     date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     text = forms.CharField(
         label=_("Text"),

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from schoolbrug.sis.models import School
 
@@ -26,7 +27,7 @@ class CategoryChoiceField(forms.ModelChoiceField):
 
 class NoteForm(forms.Form):
     category = CategoryChoiceField(label=_("Category"), queryset=NoteCategory.objects.none())
-    subject = forms.CharField(label=_("Subject"), max_length=200)
+    subject = forms.CharField(label=pgettext_lazy("message", "Subject"), max_length=200)
     date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}), max_length=10000)
     client_key = forms.UUIDField(widget=forms.HiddenInput)

@@ -295,3 +295,27 @@ class ResultsQueryCountTests(ResultsTestCase):
         with count_queries() as large:
             self.client.get(url)
         assert_same_query_count(small, large, "pupil results")
+
+    def test_group_tests_overview_at_two_sizes(self) -> None:
+        self.client.force_login(self.tess.user)
+        url = reverse("records:group-tests", args=[self.group3.pk])
+
+        def add_tests(count: int) -> None:
+            for n in range(count):
+                test = CurriculumTest.objects.create(
+                    school=self.school, year=self.year, group=self.group3, subject="Taal", name=f"Toets {n}",
+                    date=dt.date(2026, 10, 1),
+                )  # fmt: skip
+                CurriculumResult.objects.create(test=test, pupil=self.sam, value=Decimal(7))
+                StandardisedTest.objects.create(
+                    school=self.school, year=self.year, name=f"M{n}", date=dt.date(2026, 10, 1)
+                )
+
+        add_tests(2)
+        with count_queries() as small:
+            self.client.get(url)
+        add_tests(30)
+        with count_queries() as large:
+            response = self.client.get(url)
+        self.assertContains(response, "Toets 29")
+        assert_same_query_count(small, large, "group tests overview")
