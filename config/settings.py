@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "schoolbrug.sis",
     "schoolbrug.records",
     "schoolbrug.portal",
+    "schoolbrug.demo",
 ]
 
 MIDDLEWARE = [
@@ -278,7 +279,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SCHOOLBRUG_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # How often the scheduler loop looks for due periodic jobs.

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import uuid
 from types import SimpleNamespace
 from typing import Any
 
@@ -9,8 +8,8 @@ from django.test import Client
 from playwright.sync_api import Page, expect
 
 from schoolbrug.accounts.two_factor.testing import verified_login
-from schoolbrug.sis.guardian_accounts.batch_services import invitation_batch_run
 from schoolbrug.sis.guardian_accounts.batch_models import InvitationBatch
+from schoolbrug.sis.guardian_accounts.batch_services import invitation_batch_run
 from schoolbrug.sis.testing import build_personas
 
 
@@ -21,10 +20,14 @@ def school(transactional_db: Any) -> SimpleNamespace:
     return personas
 
 
-def test_admin_invites_and_watches_progress(page: Page, school: SimpleNamespace, live_server: Any, screenshot: Any) -> None:
+def test_admin_invites_and_watches_progress(
+    page: Page, school: SimpleNamespace, live_server: Any, screenshot: Any
+) -> None:
     client = Client()
     verified_login(client, school.ada.user)
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto("/staff/guardian-accounts/")
@@ -32,7 +35,7 @@ def test_admin_invites_and_watches_progress(page: Page, school: SimpleNamespace,
     page.locator('[data-testid="nav-guardian-accounts"]').first.wait_for()
     page.locator("#id_group").select_option(str(school.group3.pk))
     page.locator('[data-testid="apply-filters"]').click()
-    expect(page.locator('tr[data-guardian]')).to_have_count(3)
+    expect(page.locator("tr[data-guardian]")).to_have_count(3)
     page.locator('[data-testid="all-filtered"]').check()
     page.locator('[data-testid="invite-selected"]').click()
     expect(page.locator('[data-testid="to-send"]')).to_have_attribute("data-count", "3")

@@ -106,7 +106,9 @@ def curriculum_results(child: Pupil, year: SchoolYear) -> list[CurriculumResult]
 
 def standardised_results(child: Pupil, year: SchoolYear) -> list[StandardisedResult]:
     return list(
-        StandardisedResult.objects.filter(pupil=child, test__year=year).select_related("test").order_by("-test__date", "pk")
+        StandardisedResult.objects.filter(pupil=child, test__year=year)
+        .select_related("test")
+        .order_by("-test__date", "pk")
     )
 
 

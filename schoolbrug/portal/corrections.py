@@ -20,6 +20,11 @@ from .modules import Module
 Target = CorrectionRequest.Target
 
 
+class ModuleSwitchedOff(Http404):
+    """The row is the guardian's, but its module is off: a page that does not exist, or, for
+    a form posted just after the school switched the module off, a message that keeps the text."""
+
+
 def correctable_object(*, account: Any, children: list[Pupil], target: str, object_id: int, field: str) -> models.Model:
     """The row a pencil points at, if it is the guardian's to propose a change to; else 404.
 
@@ -37,8 +42,10 @@ def correctable_object(*, account: Any, children: list[Pupil], target: str, obje
         obj = EmergencyContact.objects.filter(pk=object_id, pupil_id__in=child_ids).first()
     elif target == Target.MEDICAL:
         obj = MedicalInfo.objects.filter(pk=object_id, pupil_id__in=child_ids).select_related("pupil").first()
-        if obj is not None and (not portal_for(obj.pupil.school_id).is_on(Module.MEDICAL) or not getattr(obj, field)):
+        if obj is not None and not getattr(obj, field):
             obj = None
+        elif obj is not None and not portal_for(obj.pupil.school_id).is_on(Module.MEDICAL):
+            raise ModuleSwitchedOff
     elif target == Target.GUARDIAN:
         # Only when the guardian reaches a child: without access right there is no portal data.
         obj = Guardian.objects.filter(pk=object_id, account=account, guardianships__pupil_id__in=child_ids).first()

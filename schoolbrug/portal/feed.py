@@ -122,10 +122,9 @@ def note_items(children: list[Pupil], portals: dict[int, SchoolPortal]) -> list[
     if not shown:
         return []
     by_id = {c.pk: c for c in shown}
-    notes = (
-        Note.objects.filter(_start_date_filter(shown, portals, Module.NOTES, "date"), category__publish_on_portal=True)
-        .order_by("-date", "-created_at")[:PER_KIND]
-    )
+    notes = Note.objects.filter(
+        _start_date_filter(shown, portals, Module.NOTES, "date"), category__publish_on_portal=True
+    ).order_by("-date", "-created_at")[:PER_KIND]
     return [
         FeedItem(
             kind="notes",
@@ -161,9 +160,9 @@ def update_items(children: list[Pupil], portals: dict[int, SchoolPortal]) -> lis
     with_plans = _children_with(children, portals, Module.PLANS)
     if with_plans:
         by_id = {c.pk: c for c in with_plans}
-        plans = SupportPlan.objects.filter(_start_date_filter(with_plans, portals, Module.PLANS, "start_date")).order_by(
-            "-start_date", "-pk"
-        )[:PER_KIND]
+        plans = SupportPlan.objects.filter(
+            _start_date_filter(with_plans, portals, Module.PLANS, "start_date")
+        ).order_by("-start_date", "-pk")[:PER_KIND]
         items += [
             FeedItem(
                 kind="updates",

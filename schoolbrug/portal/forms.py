@@ -15,7 +15,7 @@ class PortalSettingsForm(forms.ModelForm):
     image = forms.FileField(
         label=_("Dashboard image"),
         required=False,
-        help_text=_("Square, at least 170 × 170 pixels; JPEG, PNG or WebP up to 5 MB."),
+        help_text=_("Square, at least 170 × 170 pixels; JPEG, PNG or WebP up to 5 MB."),  # noqa: RUF001
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
     remove_image = forms.BooleanField(label=_("Use the default image"), required=False)
@@ -56,7 +56,7 @@ class PortalModuleForm(forms.ModelForm):
                 del self.fields[name]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("show_on_dashboard") and not data.get("enabled"):
             self.add_error("show_on_dashboard", _("A module can only be shown on the dashboard while it is on."))
         return data
@@ -78,7 +78,7 @@ class ModuleScheduleForm(forms.ModelForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", _("The end date lies before the start date."))

@@ -42,18 +42,18 @@ def validated_dashboard_png(upload: IO[bytes], size: int | None = None) -> bytes
                 width, height = image.size
                 if width > MAX_SIDE or height > MAX_SIDE:
                     raise ValidationError(
-                        _("The image may be at most %(max)s × %(max)s pixels.") % {"max": MAX_SIDE},
+                        _("The image may be at most %(max)s × %(max)s pixels.") % {"max": MAX_SIDE},  # noqa: RUF001
                         code="too_many_pixels",
                     )
                 if width != height:
                     raise ValidationError(
-                        _("The image must be square; this one is %(width)s × %(height)s pixels.")
+                        _("The image must be square; this one is %(width)s × %(height)s pixels.")  # noqa: RUF001
                         % {"width": width, "height": height},
                         code="not_square",
                     )
                 if width < MIN_SIDE:
                     raise ValidationError(
-                        _("The image must be at least %(min)s × %(min)s pixels; this one is %(width)s × %(height)s.")
+                        _("The image must be at least %(min)s × %(min)s pixels; this one is %(width)s × %(height)s.")  # noqa: RUF001
                         % {"min": MIN_SIDE, "width": width, "height": height},
                         code="too_small",
                     )

@@ -96,7 +96,8 @@ class ModuleSchedule(models.Model):
         ordering = ["starts_on", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")), name="moduleschedule_ends_after_start"
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="moduleschedule_ends_after_start",
             )
         ]
 
@@ -111,9 +112,7 @@ class ModuleSchedule(models.Model):
 class GuardianPortalPreference(models.Model):
     """A guardian account's own portal choices (POR-9)."""
 
-    account = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portal_preference"
-    )
+    account = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portal_preference")
     link_communication_app = models.BooleanField(
         _("also notify me in the app"),
         default=False,

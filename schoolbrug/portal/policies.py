@@ -65,7 +65,10 @@ def impersonated_account(request: HttpRequest) -> Account | None:
     staff = portal_admin_of(request.user)
     if staff is None:
         return None
-    return guardian_accounts_of_school(staff.school).filter(pk=data.get("guardian_id")).first()
+    guardian_id = data.get("guardian_id")
+    if not isinstance(guardian_id, int):
+        return None
+    return guardian_accounts_of_school(staff.school).filter(pk=guardian_id).first()
 
 
 def portal_account_of(request: HttpRequest) -> Account | None:

@@ -24,7 +24,10 @@ from schoolbrug.sis.models import (
 
 def schools_for_page(school_ids: Iterable[int]) -> list[School]:
     return list(
-        School.objects.filter(pk__in=list(school_ids)).select_related("board").prefetch_related("branches").order_by("name")
+        School.objects.filter(pk__in=list(school_ids))
+        .select_related("board")
+        .prefetch_related("branches")
+        .order_by("name")
     )
 
 

@@ -98,9 +98,7 @@ def portal_module_update(*, actor: Any, school: School, module: str, data: dict[
     enabled = bool(data.get("enabled", row.enabled))
     show_on_dashboard = bool(data.get("show_on_dashboard", False)) and module in DASHBOARD_MODULES
     if show_on_dashboard and not enabled:
-        raise ValidationError(
-            {"show_on_dashboard": _("A module can only be shown on the dashboard while it is on.")}
-        )
+        raise ValidationError({"show_on_dashboard": _("A module can only be shown on the dashboard while it is on.")})
     before = (row.enabled, row.show_on_dashboard)
     row.enabled = enabled
     # While off, the dashboard choice is kept for when the module comes back on.
@@ -191,7 +189,9 @@ def module_schedules_apply(*, now: dt.datetime) -> int:
     """
     switched = 0
     pending = (
-        ModuleSchedule.objects.filter(Q(start_applied_at__isnull=True) | Q(ends_on__isnull=False, end_applied_at__isnull=True))
+        ModuleSchedule.objects.filter(
+            Q(start_applied_at__isnull=True) | Q(ends_on__isnull=False, end_applied_at__isnull=True)
+        )
         .select_related("school")
         .order_by("starts_on", "pk")
     )

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern] = [
     path("pupils/<int:pupil_id>/absences/", absences.pupil_absences, name="pupil-absences"),
     path("pupils/<int:pupil_id>/absences/new/", absences.pupil_absence_new, name="pupil-absence-new"),
     path("absences/<int:absence_id>/processed/", absences.absence_processed, name="absence-processed"),
+    path("absences/<int:absence_id>/delete/", absences.absence_delete, name="absence-delete"),
     path("groups/<int:group_id>/absences/", absences.group_absences, name="group-absences"),
     path("groups/<int:group_id>/absences/new/", absences.group_absence_new, name="group-absence-new"),
     path("absence-reasons/", absences.absence_reasons, name="absence-reasons"),

@@ -87,6 +87,17 @@ class TwoFactorLoginTests(SchoolTestCase):
         self.assertEqual(self.password_step().status_code, 429)
         self.assertNotIn(SESSION_KEY, self.client.session)
 
+    def test_choosing_the_staff_account_still_asks_for_the_code(self) -> None:
+        from schoolbrug.sis.testing import make_guardian_account
+
+        make_guardian_account(self.school, "tess@test.nl", "Tess", "Leraar")
+        self.password_step()
+        response = self.client.post(reverse("accounts:choose"), {"account": self.tess.user.pk})
+        self.assertRedirects(response, VERIFY, fetch_redirect_response=False)
+        self.assertNotIn(SESSION_KEY, self.client.session)
+        self.client.post(VERIFY, {"code": totp_code(self.device)})
+        self.assertEqual(int(self.client.session[SESSION_KEY]), self.tess.user.pk)
+
     def test_verify_step_without_pending_login_goes_to_login(self) -> None:
         self.assertRedirects(self.client.get(VERIFY), LOGIN)
 

@@ -12,9 +12,7 @@ from schoolbrug.sis.models import School
 
 
 def enable_module(school: School, module: str, **options: Any) -> PortalModule:
-    row, _ = PortalModule.objects.update_or_create(
-        school=school, module=module, defaults={"enabled": True, **options}
-    )
+    row, _ = PortalModule.objects.update_or_create(school=school, module=module, defaults={"enabled": True, **options})
     return row
 
 

@@ -35,7 +35,9 @@ def reason(school: School, name: str = "Tandarts", authorised: bool = True) -> A
 
 def absence(pupil: Pupil, year: SchoolYear, day: dt.date, why: AbsenceReason) -> Absence:
     start = dt.datetime(day.year, day.month, day.day, tzinfo=AMS)
-    return Absence.objects.create(pupil=pupil, year=year, starts_at=start, ends_at=start + dt.timedelta(days=1), reason=why)
+    return Absence.objects.create(
+        pupil=pupil, year=year, starts_at=start, ends_at=start + dt.timedelta(days=1), reason=why
+    )
 
 
 def category(school: School, published: bool = True) -> NoteCategory:
@@ -45,7 +47,14 @@ def category(school: School, published: bool = True) -> NoteCategory:
 
 def note(pupil: Pupil, year: SchoolYear, subject: str, day: dt.date, cat: NoteCategory, **fields: Any) -> Note:
     return Note.objects.create(
-        pupil=pupil, year=year, category=cat, subject=subject, date=day, text=f"Tekst {subject}", author_name="Tess", **fields
+        pupil=pupil,
+        year=year,
+        category=cat,
+        subject=subject,
+        date=day,
+        text=f"Tekst {subject}",
+        author_name="Tess",
+        **fields,
     )
 
 
@@ -68,13 +77,21 @@ def curriculum(pupil: Pupil, year: SchoolYear, name: str, value: str) -> Curricu
 
 
 def standardised(pupil: Pupil, year: SchoolYear, name: str, **values: Any) -> StandardisedResult:
-    test = StandardisedTest.objects.create(school=pupil.school, year=year, name=name, date=year.start_date + dt.timedelta(days=60))
+    test = StandardisedTest.objects.create(
+        school=pupil.school, year=year, name=name, date=year.start_date + dt.timedelta(days=60)
+    )
     return StandardisedResult.objects.create(test=test, pupil=pupil, **values)
 
 
 def news(school: School, subject: str, start: dt.date, until: dt.date | None = None, **fields: Any) -> NewsItem:
     return NewsItem.objects.create(
-        school=school, subject=subject, date=start, text=f"<p>{subject}</p>", publish_from=start, publish_until=until, **fields
+        school=school,
+        subject=subject,
+        date=start,
+        text=f"<p>{subject}</p>",
+        publish_from=start,
+        publish_until=until,
+        **fields,
     )
 
 

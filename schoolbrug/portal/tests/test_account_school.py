@@ -48,7 +48,13 @@ class AlwaysVisibleTests(SchoolTestCase):
         set_settings(self.school, website="https://obs-test.nl")
         self.client.force_login(self.paula.user)
         response = self.client.get(reverse("portal:school"))
-        for text in ("info@obs-test.nl", "0570 654321", "Bestuur OBS Testschool", "Dependance Oost", "https://obs-test.nl"):
+        for text in (
+            "info@obs-test.nl",
+            "0570 654321",
+            "Bestuur OBS Testschool",
+            "Dependance Oost",
+            "https://obs-test.nl",
+        ):
             self.assertContains(response, text)
         self.assertNotContains(response, 'data-testid="school-staff"')
         self.assertNotContains(response, "CBS Elders")
@@ -79,7 +85,11 @@ class AlwaysVisibleTests(SchoolTestCase):
 
     def test_every_portal_page_is_not_cached(self) -> None:
         self.client.force_login(self.paula.user)
-        for url in (reverse("portal:home"), reverse("portal:account"), reverse("portal:child-about", args=[self.sam.pk])):
+        for url in (
+            reverse("portal:home"),
+            reverse("portal:account"),
+            reverse("portal:child-about", args=[self.sam.pk]),
+        ):
             self.assertIn("no-store", self.client.get(url)["Cache-Control"])
 
 

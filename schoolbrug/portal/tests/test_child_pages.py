@@ -50,14 +50,18 @@ class AbsencesTests(SchoolTestCase):
         self.assertContains(response, f'data-testid="year-{self.previous_year.pk}"')
         response = self.client.get(url("child-absences", self.sam.pk) + f"?year={self.previous_year.pk}")
         self.assertContains(response, "Bruiloft")
-        self.assertEqual(self.client.get(url("child-absences", self.sam.pk) + f"?year={self.other_year.pk}").status_code, 404)
+        self.assertEqual(
+            self.client.get(url("child-absences", self.sam.pk) + f"?year={self.other_year.pk}").status_code, 404
+        )
 
     def test_no_year_switch_without_earlier_data(self) -> None:
         enable_module(self.school, Module.ABSENCES)
         self.client.force_login(self.paula.user)
         response = self.client.get(url("child-absences", self.sam.pk))
         self.assertNotContains(response, f'data-testid="year-{self.previous_year.pk}"')
-        self.assertEqual(self.client.get(url("child-absences", self.sam.pk) + f"?year={self.previous_year.pk}").status_code, 404)
+        self.assertEqual(
+            self.client.get(url("child-absences", self.sam.pk) + f"?year={self.previous_year.pk}").status_code, 404
+        )
 
 
 class NotesTests(SchoolTestCase):
@@ -82,10 +86,14 @@ class NotesTests(SchoolTestCase):
         self.client.force_login(self.dirk.user)
         response = self.client.get(url("child-notes", self.sam.pk))
         self.assertContains(response, f'data-testid="reply-open-{self.note.pk}"')
-        response = self.client.post(url("child-note-reply", self.sam.pk, self.note.pk), {"text": "Dank, we lezen thuis."})
+        response = self.client.post(
+            url("child-note-reply", self.sam.pk, self.note.pk), {"text": "Dank, we lezen thuis."}
+        )
         self.assertRedirects(response, url("child-notes", self.sam.pk))
         reply = Note.objects.get(in_reply_to=self.note)
-        self.assertEqual((reply.subject, reply.source, reply.author_id), ("Re: Leesniveau", "guardian", self.dirk.user.pk))
+        self.assertEqual(
+            (reply.subject, reply.source, reply.author_id), ("Re: Leesniveau", "guardian", self.dirk.user.pk)
+        )
         self.assertIsNone(reply.read_by_staff_at)
 
     def test_empty_reply_gets_an_error_and_nothing_is_saved(self) -> None:
@@ -112,9 +120,13 @@ class NotesTests(SchoolTestCase):
         enable_module(self.school, Module.NOTES, replies_allowed=True)
         internal = Note.objects.get(subject="Intern overleg")
         self.client.force_login(self.otto.user)
-        self.assertEqual(self.client.post(url("child-note-reply", self.sam.pk, self.note.pk), {"text": "x"}).status_code, 404)
+        self.assertEqual(
+            self.client.post(url("child-note-reply", self.sam.pk, self.note.pk), {"text": "x"}).status_code, 404
+        )
         self.client.force_login(self.paula.user)
-        self.assertEqual(self.client.post(url("child-note-reply", self.sam.pk, internal.pk), {"text": "x"}).status_code, 404)
+        self.assertEqual(
+            self.client.post(url("child-note-reply", self.sam.pk, internal.pk), {"text": "x"}).status_code, 404
+        )
 
 
 class PlansTestsReportsTests(SchoolTestCase):
@@ -176,7 +188,9 @@ class GroupTests(SchoolTestCase):
         enable_module(self.school, Module.GROUPS)
         mate = make_pupil(self.school, "Mila", "Jansen", self.group3, street="Kerkstraat", house_number="7")
         hidden = make_pupil(self.school, "Noor", "Geheim", self.group3, street="Verstopt", address_secret=True)
-        TimetableEntry.objects.create(group=self.group3, weekday=1, start_time=dt.time(8, 30), end_time=dt.time(9, 30), subject="Rekenen")
+        TimetableEntry.objects.create(
+            group=self.group3, weekday=1, start_time=dt.time(8, 30), end_time=dt.time(9, 30), subject="Rekenen"
+        )
         self.client.force_login(self.otto.user)
         self.assertEqual(self.client.get(url("child-group", self.sam.pk)).status_code, 404)
         self.client.force_login(self.paula.user)
@@ -205,7 +219,14 @@ class DashboardTests(SchoolTestCase):
         response = self.client.get(url("home"))
         self.assertContains(response, "Schoolreisje")
         self.assertContains(response, "Sinterklaasfeest")
-        for hidden in ("Verlopen bericht", "Toekomstig bericht", "Alleen groep 5", "Teamvergadering", "Tandarts", "Rapport 1"):
+        for hidden in (
+            "Verlopen bericht",
+            "Toekomstig bericht",
+            "Alleen groep 5",
+            "Teamvergadering",
+            "Tandarts",
+            "Rapport 1",
+        ):
             self.assertNotContains(response, hidden)
         enable_module(self.school, Module.ABSENCES)  # on, but not on the dashboard
         self.assertNotContains(self.client.get(url("home")), "Tandarts")

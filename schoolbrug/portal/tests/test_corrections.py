@@ -10,7 +10,7 @@ from schoolbrug.records.models import CorrectionRequest
 from schoolbrug.sis.models import EmergencyContact, MedicalInfo, Pupil
 from schoolbrug.sis.testing import SchoolTestCase
 
-from .helpers import enable_module, set_settings
+from .helpers import disable_module, enable_module, set_settings
 
 EN = {"accept-language": "en"}
 
@@ -37,7 +37,9 @@ class CorrectionTests(SchoolTestCase):
         self.assertRedirects(response, reverse("portal:correction-sent"))
         self.assertContains(self.client.get(reverse("portal:correction-sent")), 'data-testid="correction-sent"')
         request = CorrectionRequest.objects.get()
-        self.assertEqual((request.field_name, request.proposed_value, request.status), ("called_name", "Sammie", "pending"))
+        self.assertEqual(
+            (request.field_name, request.proposed_value, request.status), ("called_name", "Sammie", "pending")
+        )
         self.assertEqual(Pupil.objects.get(pk=self.sam.pk).called_name, "")
         self.assertEqual(len(mail.outbox), 1)
         self.assertEqual(mail.outbox[0].to, ["administratie@obs-test.nl"])
@@ -46,7 +48,9 @@ class CorrectionTests(SchoolTestCase):
     def test_no_email_without_an_address_but_the_request_is_filed(self) -> None:
         self.client.force_login(self.paula.user)
         with self.captureOnCommitCallbacks(execute=True):
-            self.client.post(correct("guardian", self.paula.record.pk, "phone_mobile"), {"proposed_value": "06 12345678"})
+            self.client.post(
+                correct("guardian", self.paula.record.pk, "phone_mobile"), {"proposed_value": "06 12345678"}
+            )
         self.assertEqual(CorrectionRequest.objects.count(), 1)
         self.assertEqual(mail.outbox, [])
 
@@ -66,8 +70,26 @@ class CorrectionTests(SchoolTestCase):
         enable_module(self.school, Module.MEDICAL)
         self.assertEqual(self.client.get(correct("medical", medical.pk, "allergies")).status_code, 200)
         self.assertEqual(self.client.get(correct("medical", medical.pk, "medicines")).status_code, 404)  # empty field
-        self.assertEqual(self.client.post(correct("medical", medical.pk, "medicines"), {"proposed_value": "Ritalin"}).status_code, 404)
+        self.assertEqual(
+            self.client.post(correct("medical", medical.pk, "medicines"), {"proposed_value": "Ritalin"}).status_code,
+            404,
+        )
         self.assertFalse(CorrectionRequest.objects.exists())
+
+    def test_medical_form_posted_after_the_module_went_off_keeps_the_text(self) -> None:
+        medical = MedicalInfo.objects.get(pupil=self.sam)
+        enable_module(self.school, Module.MEDICAL)
+        self.client.force_login(self.paula.user)
+        self.assertEqual(self.client.get(correct("medical", medical.pk, "allergies")).status_code, 200)
+        disable_module(self.school, Module.MEDICAL)
+        response = self.client.post(correct("medical", medical.pk, "allergies"), {"proposed_value": "Pinda's en noten"})
+        self.assertEqual(response.status_code, 409)
+        self.assertContains(response, "Pinda&#x27;s en noten", status_code=409)
+        self.assertFalse(CorrectionRequest.objects.exists())
+        self.client.force_login(self.otto.user)  # not his child: still simply 404
+        self.assertEqual(
+            self.client.post(correct("medical", medical.pk, "allergies"), {"proposed_value": "x"}).status_code, 404
+        )
 
     def test_other_families_co_guardians_and_unknown_fields_are_404(self) -> None:
         self.client.force_login(self.otto.user)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
 
 from schoolbrug.accounts.audit import AuditEvent
@@ -19,7 +21,7 @@ EN = {"accept-language": "en"}
 
 
 class ImpersonationTests(SchoolTestCase):
-    def start(self, guardian_account_id: int) -> object:
+    def start(self, guardian_account_id: int) -> Any:
         return self.client.post(START, {"guardian_account": guardian_account_id})
 
     def test_admin_sees_exactly_the_guardians_portal_with_a_banner(self) -> None:
@@ -50,7 +52,9 @@ class ImpersonationTests(SchoolTestCase):
             for method in (self.client.post, self.client.put, self.client.patch, self.client.delete):
                 response = method(url, data, headers=EN)
                 self.assertEqual(response.status_code, 403, (url, method))
-                self.assertContains(response, "Changes are not saved while logged in as administrator.", status_code=403)
+                self.assertContains(
+                    response, "Changes are not saved while logged in as administrator.", status_code=403
+                )
         self.assertFalse(GuardianPortalPreference.objects.exists())
         self.assertEqual(self.sam.__class__.objects.get(pk=self.sam.pk).first_name, "Sam")
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from schoolbrug.accounts.two_factor.testing import verified_login
 from schoolbrug.portal import urls as portal_urls
 from schoolbrug.portal.modules import Module
+from schoolbrug.records.models import Note, Report
 from schoolbrug.sis.models import EmergencyContact, MedicalInfo
 from schoolbrug.sis.testing import Persona, SchoolTestCase
 
@@ -20,17 +21,31 @@ from .helpers import enable_module
 # Pages about the guardian himself or the school: open to every guardian, closed to staff.
 OWN_PAGES = {"home", "account", "school", "correction-sent"}
 # Pages for application administrators of the school (tested in test_settings/test_impersonation).
-STAFF_PAGES = {"settings", "settings-module", "settings-schedule-add", "settings-schedule-delete", "impersonate", "impersonate-stop"}
+STAFF_PAGES = {
+    "settings",
+    "settings-module",
+    "settings-schedule-add",
+    "settings-schedule-delete",
+    "impersonate",
+    "impersonate-stop",
+}
 PAULA_DATA = ("06 11111111", "paula@test.nl", "Paula")
 DIRK_DATA = ("06 22222222", "dirk@test.nl", "Dirk", "Singel", "Zutphen")
 
 
 class PrivacyMatrixTests(SchoolTestCase):
+    note: Note
+    report: Report
+    medical: MedicalInfo
+    contact: EmergencyContact
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
         for module in Module.values:
-            enable_module(cls.school, module, show_on_dashboard=True, replies_allowed=True, show_addresses=True, show_contact=True)
+            enable_module(
+                cls.school, module, show_on_dashboard=True, replies_allowed=True, show_addresses=True, show_contact=True
+            )
         cls.note = rd.note(cls.sam, cls.year, "Leesniveau", dt.date(2026, 10, 1), rd.category(cls.school))
         cls.report = rd.report(cls.sam, cls.year, "Rapport 1", locked=True)
         rd.absence(cls.sam, cls.year, dt.date(2026, 10, 5), rd.reason(cls.school))
@@ -74,7 +89,14 @@ class PrivacyMatrixTests(SchoolTestCase):
         from schoolbrug.portal.tests.helpers import set_settings
 
         set_settings(self.school, dashboard_image="portal/dashboard/x.png")
-        strangers = {"otto": self.otto, "gerda": self.gerda, "lars": self.lars, "tess": self.tess, "wim": self.wim, "ada": self.ada}
+        strangers = {
+            "otto": self.otto,
+            "gerda": self.gerda,
+            "lars": self.lars,
+            "tess": self.tess,
+            "wim": self.wim,
+            "ada": self.ada,
+        }
         for who, persona in strangers.items():
             client = self.login(persona)
             for name, url in self.sam_urls().items():
@@ -102,7 +124,11 @@ class PrivacyMatrixTests(SchoolTestCase):
 
     def test_divorced_guardians_never_see_each_others_data(self) -> None:
         pages = [reverse(f"portal:{name}") for name in ("home", "account", "school")]
-        pages += [url for name, url in self.sam_urls().items() if name not in ("child-note-reply", "child-report-pdf", "dashboard-image")]
+        pages += [
+            url
+            for name, url in self.sam_urls().items()
+            if name not in ("child-note-reply", "child-report-pdf", "dashboard-image")
+        ]
         for persona, other in ((self.dirk, PAULA_DATA), (self.paula, DIRK_DATA)):
             client = self.login(persona)
             for url in pages:

@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,11 +15,13 @@ from schoolbrug.core.testing import assert_same_query_count, count_queries
 from schoolbrug.portal.modules import Module
 from schoolbrug.records.models import (
     Absence,
+    AbsenceReason,
     Activity,
     CurriculumResult,
     CurriculumTest,
     NewsItem,
     Note,
+    NoteCategory,
     Report,
     ReportPeriod,
     StandardisedResult,
@@ -35,11 +38,17 @@ AMS = dt.timezone(dt.timedelta(hours=1))
 
 
 class QueryCountTests(SchoolTestCase):
+    reason: AbsenceReason
+    category: NoteCategory
+    serial: int
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
         for module in Module.values:
-            enable_module(cls.school, module, show_on_dashboard=True, replies_allowed=True, show_addresses=True, show_contact=True)
+            enable_module(
+                cls.school, module, show_on_dashboard=True, replies_allowed=True, show_addresses=True, show_contact=True
+            )
         cls.reason = rd.reason(cls.school)
         cls.category = rd.category(cls.school)
         cls.serial = 0
@@ -48,52 +57,90 @@ class QueryCountTests(SchoolTestCase):
         year = self.year
         base = dt.datetime(2026, 9, 7, 8, 0, tzinfo=AMS)
         Absence.objects.bulk_create(
-            Absence(pupil=pupil, year=year, starts_at=base + dt.timedelta(hours=i), ends_at=base + dt.timedelta(hours=i, minutes=30), reason=self.reason)
+            Absence(
+                pupil=pupil,
+                year=year,
+                starts_at=base + dt.timedelta(hours=i),
+                ends_at=base + dt.timedelta(hours=i, minutes=30),
+                reason=self.reason,
+            )
             for i in range(count)
         )
         Note.objects.bulk_create(
-            Note(pupil=pupil, year=year, category=self.category, subject=f"N{i}", date=dt.date(2026, 10, 1), text="t", author_name="Tess")
+            Note(
+                pupil=pupil,
+                year=year,
+                category=self.category,
+                subject=f"N{i}",
+                date=dt.date(2026, 10, 1),
+                text="t",
+                author_name="Tess",
+            )
             for i in range(count)
         )
-        SupportPlan.objects.bulk_create(SupportPlan(pupil=pupil, title=f"P{i}", start_date=dt.date(2026, 10, 1)) for i in range(count))
+        SupportPlan.objects.bulk_create(
+            SupportPlan(pupil=pupil, title=f"P{i}", start_date=dt.date(2026, 10, 1)) for i in range(count)
+        )
         self.serial += 1
         periods = ReportPeriod.objects.bulk_create(
             ReportPeriod(school=self.school, year=year, name=f"R{self.serial}-{i}", order=i) for i in range(count)
         )
         Report.objects.bulk_create(Report(pupil=pupil, period=p, locked_at=timezone.now()) for p in periods)
         ctests = CurriculumTest.objects.bulk_create(
-            CurriculumTest(school=self.school, year=year, subject="Taal", name=f"C{i}", date=dt.date(2026, 10, 1)) for i in range(count)
+            CurriculumTest(school=self.school, year=year, subject="Taal", name=f"C{i}", date=dt.date(2026, 10, 1))
+            for i in range(count)
         )
-        CurriculumResult.objects.bulk_create(CurriculumResult(test=t, pupil=pupil, value=Decimal("7.0")) for t in ctests)
+        CurriculumResult.objects.bulk_create(
+            CurriculumResult(test=t, pupil=pupil, value=Decimal("7.0")) for t in ctests
+        )
         stests = StandardisedTest.objects.bulk_create(
-            StandardisedTest(school=self.school, year=year, name=f"S{i}", date=dt.date(2026, 10, 1)) for i in range(count)
+            StandardisedTest(school=self.school, year=year, name=f"S{i}", date=dt.date(2026, 10, 1))
+            for i in range(count)
         )
         StandardisedResult.objects.bulk_create(StandardisedResult(test=t, pupil=pupil, level="II") for t in stests)
         today = timezone.localdate()
         NewsItem.objects.bulk_create(
-            NewsItem(school=self.school, subject=f"News{i}", date=today, text="x", publish_from=today) for i in range(count)
+            NewsItem(school=self.school, subject=f"News{i}", date=today, text="x", publish_from=today)
+            for i in range(count)
         )
         start = timezone.now() + dt.timedelta(days=1)
         Activity.objects.bulk_create(
-            Activity(school=self.school, title=f"A{i}", starts_at=start, ends_at=start, publish_on_portal=True) for i in range(count)
+            Activity(school=self.school, title=f"A{i}", starts_at=start, ends_at=start, publish_on_portal=True)
+            for i in range(count)
         )
-        EmergencyContact.objects.bulk_create(EmergencyContact(pupil=pupil, name=f"E{i}", phone="0570 123456") for i in range(count))
+        EmergencyContact.objects.bulk_create(
+            EmergencyContact(pupil=pupil, name=f"E{i}", phone="0570 123456") for i in range(count)
+        )
         classmates = [make_pupil(self.school, f"K{self.serial}{i}", "Klas", self.group3) for i in range(min(count, 30))]
         TimetableEntry.objects.bulk_create(
-            TimetableEntry(group=self.group3, weekday=1 + i % 5, start_time=dt.time(8, i % 60), end_time=dt.time(9, i % 60), subject="x")
+            TimetableEntry(
+                group=self.group3,
+                weekday=1 + i % 5,
+                start_time=dt.time(8, i % 60),
+                end_time=dt.time(9, i % 60),
+                subject="x",
+            )
             for i in range(min(count, 20))
         )
         self.assertTrue(classmates)
 
     def pages(self) -> list[str]:
         s = self.sam.pk
-        names = ["child-about", "child-group", "child-absences", "child-notes", "child-plans", "child-tests", "child-reports"]
+        names = [
+            "child-about",
+            "child-group",
+            "child-absences",
+            "child-notes",
+            "child-plans",
+            "child-tests",
+            "child-reports",
+        ]
         return [reverse("portal:home"), reverse("portal:school"), reverse("portal:account")] + [
             reverse(f"portal:{n}", args=[s]) for n in names
         ]
 
-    def measure(self, client: Client) -> dict[str, object]:
-        result = {}
+    def measure(self, client: Client) -> dict[str, CaptureQueriesContext]:
+        result: dict[str, CaptureQueriesContext] = {}
         for url in self.pages():
             with count_queries() as ctx:
                 response = client.get(url)
@@ -114,4 +161,4 @@ class QueryCountTests(SchoolTestCase):
         large = self.measure(client)
         self.assertEqual(len(client.get(reverse("portal:home")).context["children"]), 4)
         for url in self.pages():
-            assert_same_query_count(small[url], large[url], url)  # type: ignore[arg-type]
+            assert_same_query_count(small[url], large[url], url)

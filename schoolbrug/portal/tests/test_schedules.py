@@ -99,7 +99,9 @@ class SchedulePageTests(SchoolTestCase):
         response = self.client.post(reverse("portal:settings-schedule-add"), data)
         self.assertRedirects(response, reverse("portal:settings"))
         plan = ModuleSchedule.objects.get(school=self.school)
-        self.assertEqual((plan.enabled, plan.starts_on, plan.ends_on), (False, dt.date(2027, 2, 1), dt.date(2027, 2, 14)))
+        self.assertEqual(
+            (plan.enabled, plan.starts_on, plan.ends_on), (False, dt.date(2027, 2, 1), dt.date(2027, 2, 14))
+        )
         page = self.client.get(reverse("portal:settings"))
         self.assertContains(page, f'data-testid="schedule-{plan.pk}"')
         self.client.post(reverse("portal:settings-schedule-delete", args=[plan.pk]))

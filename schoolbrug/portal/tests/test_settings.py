@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import shutil
 import tempfile
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
@@ -35,7 +36,7 @@ class PortalSettingsTests(SchoolTestCase):
         super().tearDownClass()
         shutil.rmtree(MEDIA, ignore_errors=True)
 
-    def post_settings(self, **extra: object) -> object:
+    def post_settings(self, **extra: object) -> Any:
         data = {"correction_email": "admin@obs.nl", "website": "https://obs-test.nl", **extra}
         return self.client.post(SETTINGS, data, headers=EN)
 
@@ -67,7 +68,9 @@ class PortalSettingsTests(SchoolTestCase):
         self.assertRedirects(response, SETTINGS)
         row = PortalSettings.objects.get(school=self.school)
         self.assertEqual((row.correction_email, row.website), ("admin@obs.nl", "https://obs-test.nl"))
-        self.assertTrue(AuditEvent.objects.filter(kind=AuditEvent.Kind.SETTING_CHANGED, school_id=self.school.pk).exists())
+        self.assertTrue(
+            AuditEvent.objects.filter(kind=AuditEvent.Kind.SETTING_CHANGED, school_id=self.school.pk).exists()
+        )
         bad = self.client.post(SETTINGS, {"correction_email": "geen-adres", "website": "x"}, headers=EN)
         self.assertEqual(bad.status_code, 400)
         self.assertIn("correction_email", bad.context["settings_form"].errors)
@@ -78,8 +81,9 @@ class PortalSettingsTests(SchoolTestCase):
         jpeg = image_bytes(400, 400, "JPEG")
         self.assertRedirects(self.post_settings(image=upload(jpeg, "../../evil.jpg", "image/jpeg")), SETTINGS)
         row = PortalSettings.objects.get(school=self.school)
-        self.assertTrue(row.dashboard_image.name.startswith("portal/dashboard/"))
-        self.assertNotIn("evil", row.dashboard_image.name)
+        name = row.dashboard_image.name or ""
+        self.assertTrue(name.startswith("portal/dashboard/"))
+        self.assertNotIn("evil", name)
         image_url = reverse("portal:dashboard-image", args=[self.school.pk])
         self.client.force_login(self.paula.user)
         self.assertContains(self.client.get(reverse("portal:home")), f'src="{image_url}"')
@@ -114,8 +118,8 @@ class PortalSettingsTests(SchoolTestCase):
             self.assertEqual(response.status_code, 400, name)
             messages[name] = " ".join(response.context["settings_form"].errors["image"])
         self.assertIn("square", messages["not_square"])
-        self.assertIn("300 × 200", messages["not_square"])
-        self.assertIn("at least 170 × 170", messages["too_small"])
+        self.assertIn("300 × 200", messages["not_square"])  # noqa: RUF001
+        self.assertIn("at least 170 × 170", messages["too_small"])  # noqa: RUF001
         self.assertIn("not a JPEG, PNG or WebP", messages["gif"])
         self.assertIn("not a JPEG, PNG or WebP", messages["html"])
         self.assertIn("damaged", messages["truncated"])
@@ -155,13 +159,20 @@ class PortalModuleTests(SchoolTestCase):
     def test_switching_a_module_on_with_options(self) -> None:
         verified_login(self.client, self.ada.user)
         url = reverse("portal:settings-module", args=[Module.NOTES])
-        data = {"notes-enabled": "on", "notes-show_on_dashboard": "on", "notes-start_date": "2026-10-01", "notes-replies_allowed": "on"}
+        data = {
+            "notes-enabled": "on",
+            "notes-show_on_dashboard": "on",
+            "notes-start_date": "2026-10-01",
+            "notes-replies_allowed": "on",
+        }
         self.assertRedirects(self.client.post(url, data), SETTINGS + "#module-notes", fetch_redirect_response=False)
         row = PortalModule.objects.get(school=self.school, module=Module.NOTES)
         self.assertTrue(row.enabled and row.on_dashboard and row.replies_allowed)
         self.assertEqual(str(row.start_date), "2026-10-01")
         url = reverse("portal:settings-module", args=[Module.STANDARDISED_TESTS])
-        self.client.post(url, {"standardised_tests-enabled": "on", "standardised_tests-standardised_display": "level_value"})
+        self.client.post(
+            url, {"standardised_tests-enabled": "on", "standardised_tests-standardised_display": "level_value"}
+        )
         self.assertEqual(
             PortalModule.objects.get(school=self.school, module=Module.STANDARDISED_TESTS).standardised_display,
             "level_value",

@@ -35,7 +35,7 @@ def _page(portal: PortalRequestContext, pupil_id: int, module: str) -> tuple[Any
     return child, school_portal
 
 
-def stale_form(request: HttpRequest, portal: PortalRequestContext, child: Any, text: str) -> HttpResponse:
+def stale_form(request: HttpRequest, portal: PortalRequestContext, child: Any | None, text: str) -> HttpResponse:
     """The school switched the module (or replies) off while the form was open: say so and
     give the text back, so nothing typed is lost."""
     context = {"child": child, "text": text}
@@ -96,7 +96,9 @@ def note_reply(request: HttpRequest, portal: PortalRequestContext, pupil_id: int
             "page": "notes",
             "note": note,
             "text": text,
-            "errors": error.message_dict.get("text", error.messages) if hasattr(error, "error_dict") else error.messages,
+            "errors": error.message_dict.get("text", error.messages)
+            if hasattr(error, "error_dict")
+            else error.messages,
         }
         response = render_portal(request, portal, "portal/note_reply.html", context)
         response.status_code = 400

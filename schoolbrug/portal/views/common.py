@@ -69,7 +69,7 @@ def load_portal_context(request: HttpRequest, account: Account) -> PortalRequest
     school_ids = {c.school_id for c in children} | {g.school_id for g in records}
     return PortalRequestContext(
         account=account,
-        impersonating=impersonation(request) is not None and not account.pk == request.user.pk,
+        impersonating=impersonation(request) is not None and account.pk != request.user.pk,
         children=children,
         guardian_records=records,
         portals=portals_for(school_ids),

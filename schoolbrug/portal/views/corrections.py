@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from schoolbrug.records.services.corrections import stored_text
 
-from ..corrections import correctable_object, portal_correction_submit
+from ..corrections import ModuleSwitchedOff, correctable_object, portal_correction_submit
+from .child import stale_form
 from .common import PortalRequestContext, portal_page, render_portal
 
 
@@ -22,10 +23,17 @@ class CorrectionForm(forms.Form):
 
 
 @portal_page()
-def correction(request: HttpRequest, portal: PortalRequestContext, target: str, object_id: int, field: str) -> HttpResponse:
-    obj = correctable_object(
-        account=portal.account, children=portal.children, target=target, object_id=object_id, field=field
-    )
+def correction(
+    request: HttpRequest, portal: PortalRequestContext, target: str, object_id: int, field: str
+) -> HttpResponse:
+    try:
+        obj = correctable_object(
+            account=portal.account, children=portal.children, target=target, object_id=object_id, field=field
+        )
+    except ModuleSwitchedOff:
+        if request.method != "POST":
+            raise
+        return stale_form(request, portal, None, request.POST.get("proposed_value", ""))
     form = CorrectionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -42,7 +50,8 @@ def correction(request: HttpRequest, portal: PortalRequestContext, target: str, 
             form.add_error("proposed_value", error)
         else:
             return redirect("portal:correction-sent")
-    label = obj._meta.get_field(field).verbose_name
+    model_field = obj._meta.get_field(field)
+    label = getattr(model_field, "verbose_name", field)
     context = {"form": form, "field_label": label, "current": stored_text(getattr(obj, field)), "target": target}
     response = render_portal(request, portal, "portal/correction.html", context)
     if form.errors:

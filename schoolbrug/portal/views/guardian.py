@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -96,7 +97,7 @@ def child_group(request: HttpRequest, portal: PortalRequestContext, pupil_id: in
 
 @login_required
 @never_cache
-def dashboard_image(request: HttpRequest, school_id: int) -> HttpResponse:
+def dashboard_image(request: HttpRequest, school_id: int) -> HttpResponseBase:
     """The school's uploaded image, for its guardians and staff only (never a public file)."""
     account = portal_account_of(request)
     allowed = False

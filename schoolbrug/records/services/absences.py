@@ -137,6 +137,14 @@ def absence_mark_processed(*, actor: Any, absence: Absence, processed: bool = Tr
 
 
 @transaction.atomic
+def absence_delete(*, actor: Any, absence: Absence) -> None:
+    """Removes an absence recorded by mistake; staff only, within reach."""
+    if staff_member_of(actor) is None or not pupils_visible_to(actor).filter(pk=absence.pupil_id).exists():
+        raise PermissionDenied
+    absence.delete()
+
+
+@transaction.atomic
 def absence_reason_save(
     *, actor: Any, reason: AbsenceReason | None = None, data: dict[str, Any], request: HttpRequest | None = None
 ) -> AbsenceReason:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.safestring import SafeString, mark_safe
 
 from ..selectors.notes import unread_reply_count
+from ..services.news import sanitise_html
 
 register = template.Library()
 
@@ -16,3 +18,10 @@ def unread_guardian_replies(context: dict[str, Any]) -> int:
     """Unread guardian replies among the pupils the current staff member reaches (one query)."""
     request = context.get("request")
     return unread_reply_count(user=request.user) if request is not None else 0
+
+
+@register.filter
+def news_html(text: str) -> SafeString:
+    """News text through the allow-list again at display: stored text is clean, but a second pass
+    costs little and protects against rows written around the service (imports, fixtures)."""
+    return mark_safe(sanitise_html(text or "")[0])  # noqa: S308  (the output of the sanitiser)

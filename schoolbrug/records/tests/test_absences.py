@@ -212,6 +212,16 @@ class AbsencePageTests(SchoolTestCase):
         absence.refresh_from_db()
         self.assertTrue(absence.processed)
 
+    def test_remove_an_absence_recorded_by_mistake(self) -> None:
+        [absence] = absence_record(
+            actor=self.tess.user, pupils=[self.sam], starts_at=at(MONDAY), ends_at=at(MONDAY, 12),
+            reason=self.reasons["sick"], client_key=None,
+        )  # fmt: skip
+        login(self.client, self.tess)
+        response = self.client.post(reverse("records:absence-delete", args=[absence.pk]))
+        self.assertRedirects(response, reverse("records:pupil-absences", args=[self.sam.pk]))
+        self.assertFalse(Absence.objects.exists())
+
     def test_group_overview_per_day_and_week(self) -> None:
         absence_record(
             actor=self.tess.user, pupils=[self.sam], starts_at=at(MONDAY + dt.timedelta(days=1)),
@@ -263,6 +273,12 @@ class AbsenceAccessTests(SchoolTestCase):
             for url in [*sam_urls, *olivia_urls]:
                 self.assertEqual(self.client.get(url).status_code, 404, (persona.user.email, url))
             self.assertEqual(self.client.post(processed, {"processed": "1"}).status_code, 404)
+        login(self.client, self.tess)
+        delete = reverse("records:absence-delete", args=[self.absence.pk])
+        self.assertEqual(self.client.post(delete).status_code, 404)
+        for persona in (self.wim, self.paula, self.otto):
+            login(self.client, persona)
+            self.assertEqual(self.client.post(delete).status_code, 404)
         self.absence.refresh_from_db()
         self.assertFalse(self.absence.processed)
 

@@ -73,6 +73,14 @@ class NewsPageTests(SchoolTestCase):
         self.assertContains(response, "was removed from the text: onmouseover, &lt;script&gt;")
         self.assertNotContains(response, "<script>alert")
 
+    def test_detail_page_cleans_text_written_around_the_service(self) -> None:
+        item = make_news(self.school)
+        NewsItem.objects.filter(pk=item.pk).update(text='<p onclick="x()">Hoi</p><script>alert(1)</script>')
+        login(self.client, self.tess)
+        response = self.client.get(reverse("records:news-detail", args=[item.pk]))
+        self.assertContains(response, '<article id="news-text"><p>Hoi</p></article>', html=False)
+        self.assertNotContains(response, "alert(1)")
+
     def test_required_fields_and_bad_windows(self) -> None:
         login(self.client, self.ada)
         response = self.client.post(reverse("records:news-new"), {**FORM, "subject": "", "text": ""})

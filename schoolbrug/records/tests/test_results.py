@@ -261,6 +261,21 @@ class ResultsQueryCountTests(ResultsTestCase):
         self.assertContains(response, "Achternaam049")
         assert_same_query_count(small, large, "curriculum entry")
 
+    def test_standardised_entry_page_at_two_sizes(self) -> None:
+        test = StandardisedTest.objects.create(school=self.school, year=self.year, name="M3", date=dt.date(2026, 11, 1))
+        url = reverse("records:standardised-entry", args=[self.group3.pk, test.pk])
+        self.client.force_login(self.tess.user)
+        self.add_pupils(8)
+        with count_queries() as small:
+            self.assertEqual(self.client.get(url).status_code, 200)
+        self.add_pupils(50)
+        StandardisedResult.objects.bulk_create(
+            StandardisedResult(test=test, pupil=p, level="IV") for p in self.group3_pupils()
+        )
+        with count_queries() as large:
+            self.client.get(url)
+        assert_same_query_count(small, large, "standardised entry")
+
     def test_group_entry_save_at_two_sizes(self) -> None:
         self.client.force_login(self.tess.user)
         self.add_pupils(8)

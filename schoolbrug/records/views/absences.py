@@ -77,6 +77,15 @@ def absence_processed(request: HttpRequest, absence_id: int) -> HttpResponseBase
     return redirect("records:pupil-absences", pupil_id=absence.pupil_id)
 
 
+@staff_required
+@require_POST
+def absence_delete(request: HttpRequest, absence_id: int) -> HttpResponseBase:
+    absence = policies_diary.get_absence_for_user_or_404(request.user, absence_id)
+    services.absence_delete(actor=request.user, absence=absence)
+    messages.success(request, _("The absence has been removed."))
+    return redirect("records:pupil-absences", pupil_id=absence.pupil_id)
+
+
 def _chosen_day(request: HttpRequest, default: dt.date) -> dt.date:
     value = request.GET.get("day")
     if not value:

@@ -6,9 +6,17 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
+from schoolbrug.portal.demo import load_demo_portal
+from schoolbrug.records.demo import load_demo_records
+from schoolbrug.records.demo_results import load_demo_results
 from schoolbrug.sis.demo import DEMO_PASSWORD, build_demo
 from schoolbrug.sis.demo.schools import GUARDIAN_EMAILS, STAFF_EMAILS
+from schoolbrug.sis.models import School
+
+# Schools whose pupil file and portal get demo content (the benchmark schools stay bare).
+SHOWCASE_SCHOOLS = ("demo-regenboog",)
 
 
 class Command(BaseCommand):
@@ -31,6 +39,12 @@ class Command(BaseCommand):
         verbose = options["verbosity"] >= 1
         started = time.perf_counter()
         result = build_demo(extra_schools=schools, pupils_per_school=pupils)
+        if result.changed:
+            with transaction.atomic():
+                for school in School.objects.filter(external_key__in=SHOWCASE_SCHOOLS):
+                    load_demo_records(school)
+                    load_demo_results(school)
+                    load_demo_portal(school)
         elapsed = time.perf_counter() - started
         if not verbose:
             return
