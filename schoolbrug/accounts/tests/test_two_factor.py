@@ -190,3 +190,16 @@ class EnforcementAndSetupTests(SchoolTestCase):
         tokens = set(StaticToken.objects.filter(device__user=self.tess.user).values_list("token", flat=True))
         self.assertEqual(tokens, set(new))
         self.assertFalse(tokens & set(old))
+
+    def test_new_phone_needs_the_password_and_replaces_the_old_app(self) -> None:
+        old = give_device(self.tess.user)
+        verified_login(self.client, self.tess.user)
+        self.assertRedirects(self.client.get(SETUP), reverse("accounts:two-factor"))
+        url = reverse("accounts:two-factor-replace")
+        self.assertEqual(self.client.post(url, {"replace-password": "fout"}).status_code, 403)
+        self.assertRedirects(self.client.post(url, {"replace-password": PASSWORD}), SETUP)
+        self.assertEqual(self.client.get(SETUP).status_code, 200)
+        new = TOTPDevice.objects.get(user=self.tess.user, confirmed=False)
+        self.client.post(SETUP, {"code": totp_code(new)})
+        self.assertEqual(list(TOTPDevice.objects.filter(user=self.tess.user).values_list("pk", flat=True)), [new.pk])
+        self.assertNotEqual(new.pk, old.pk)

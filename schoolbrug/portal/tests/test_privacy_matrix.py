@@ -139,3 +139,17 @@ class PrivacyMatrixTests(SchoolTestCase):
         client = self.login(self.dirk)
         paula_record = reverse("portal:correction", args=["guardian", self.paula.record.pk, "phone_mobile"])
         self.assertEqual(client.get(paula_record).status_code, 404)
+
+    def test_every_guardian_page_is_sent_with_no_store(self) -> None:
+        from schoolbrug.portal.tests.helpers import set_settings
+
+        set_settings(self.school, dashboard_image="portal/dashboard/missing.png")
+        client = self.login(self.paula)
+        urls = [reverse(f"portal:{name}") for name in sorted(OWN_PAGES)] + list(self.sam_urls().values())
+        for url in urls:
+            response = client.get(url)
+            if url == reverse("portal:dashboard-image", args=[self.school.pk]):
+                self.assertEqual(response.status_code, 404)  # a file lost from storage is not a 500
+                continue
+            self.assertIn(response.status_code, (200, 302), url)
+            self.assertIn("no-store", response.get("Cache-Control", ""), url)

@@ -111,7 +111,12 @@ def dashboard_image(request: HttpRequest, school_id: int) -> HttpResponseBase:
     settings = portal_for(school_id).settings
     if settings is None or not settings.dashboard_image:
         raise Http404
-    response = FileResponse(settings.dashboard_image.open("rb"), content_type="image/png")
+    try:
+        image = settings.dashboard_image.open("rb")
+    except OSError:
+        # A file lost from storage (restore without media) must not break the dashboard.
+        raise Http404 from None
+    response = FileResponse(image, content_type="image/png")
     response["Content-Disposition"] = "inline"
     response["Cache-Control"] = "private, no-store"
     return response
