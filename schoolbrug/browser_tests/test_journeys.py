@@ -75,11 +75,11 @@ def test_administrator_corrects_a_postcode(page: Page, school: SimpleNamespace, 
     page.goto(f"/staff/pupils/{school.sam.pk}/")
     page.get_by_role("link", name="Dirk Bakker bewerken").click()
     page.get_by_label("Postcode").fill("12345")
-    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_role("button", name="Opslaan", exact=True).click()
     expect(page.get_by_text("Vul een Nederlandse postcode in")).to_be_visible()
     screenshot(page, "admin-bad-postcode")
     page.get_by_label("Postcode").fill("7201ab")
-    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_role("button", name="Opslaan", exact=True).click()
     expect(page.get_by_text("7201 AB")).to_be_visible()
     screenshot(page, "admin-saved")
 

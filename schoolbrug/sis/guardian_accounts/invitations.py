@@ -90,7 +90,7 @@ def guardian_invite(
     with transaction.atomic():
         # One invitation per guardian at a time: the lock orders concurrent requests, so the
         # batch check below sees the other's token.
-        guardian = Guardian.objects.select_for_update().select_related("school", "account").get(pk=guardian.pk)
+        guardian = Guardian.objects.select_for_update(of=("self",)).select_related("school", "account").get(pk=guardian.pk)
         if activation_token_already_issued(reference=reference, batch_key=batch_key):
             return InvitationOutcome(sent=False, skipped_reason=str(REASON_ALREADY_SENT), account=guardian.account)
         email = guardian.email.strip().lower()
