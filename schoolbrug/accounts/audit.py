@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.helpers import get_client_ip_address
 from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -64,9 +65,13 @@ class AuditEvent(models.Model):
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address as the login lockout sees it: behind a proxy (SCHOOLBRUG_PROXY_COUNT,
+    i.e. AXES_IPWARE_PROXY_COUNT) that is the forwarded address, not the proxy's own. Audit rows
+    and the per-IP recovery throttles use this one lookup. When the forwarded chain does not match
+    the configured proxy count, the proxy's own address is the honest fallback."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    return get_client_ip_address(request) or request.META.get("REMOTE_ADDR") or None
 
 
 def record(

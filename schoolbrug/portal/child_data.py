@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -17,6 +18,7 @@ from schoolbrug.records.models import (
     StandardisedResult,
     SupportPlan,
 )
+from schoolbrug.records.selectors.notes import visible_on_portal_to
 from schoolbrug.sis.models import Pupil, SchoolYear
 
 
@@ -49,26 +51,37 @@ def absence_year_ids(child: Pupil) -> list[int]:
 
 
 def absences(child: Pupil, year: SchoolYear) -> QuerySet[Absence]:
-    return Absence.objects.filter(pupil=child, year=year).select_related("reason").order_by("-starts_at", "pk")
+    # The pupil's school comes along: each period is labelled in the school's own zone.
+    return (
+        Absence.objects.filter(pupil=child, year=year)
+        .select_related("reason", "pupil__school")
+        .order_by("-starts_at", "pk")
+    )
 
 
-def _published_notes(child: Pupil, start: dt.date | None) -> QuerySet[Note]:
-    notes = Note.objects.filter(pupil=child, category__publish_on_portal=True)
+def _published_notes(child: Pupil, account: Any, start: dt.date | None) -> QuerySet[Note]:
+    notes = Note.objects.filter(visible_on_portal_to(account), pupil=child, category__publish_on_portal=True)
     if start:
         notes = notes.filter(date__gte=start)
     return notes
 
 
-def note_year_ids(child: Pupil, start: dt.date | None) -> list[int]:
-    return list(_published_notes(child, start).values_list("year_id", flat=True).distinct())
+def note_year_ids(child: Pupil, account: Any, start: dt.date | None) -> list[int]:
+    return list(_published_notes(child, account, start).values_list("year_id", flat=True).distinct())
 
 
-def notes(child: Pupil, year: SchoolYear, start: dt.date | None) -> QuerySet[Note]:
-    return _published_notes(child, start).filter(year=year).order_by("-date", "-created_at", "-pk")
+def notes(child: Pupil, account: Any, year: SchoolYear, start: dt.date | None) -> QuerySet[Note]:
+    return _published_notes(child, account, start).filter(year=year).order_by("-date", "-created_at", "-pk")
 
 
-def published_note(child: Pupil, note_id: int, start: dt.date | None) -> Note | None:
-    return _published_notes(child, start).filter(pk=note_id).first()
+def published_note(child: Pupil, account: Any, note_id: int, start: dt.date | None) -> Note | None:
+    return _published_notes(child, account, start).filter(pk=note_id).first()
+
+
+def staff_note_exists(child: Pupil, note_id: int) -> bool:
+    """A school's note of the child, published or not (for a reply that arrives after the school
+    took the note off the portal)."""
+    return Note.objects.filter(pupil=child, pk=note_id, source=Note.Source.STAFF).exists()
 
 
 def _plans(child: Pupil, start: dt.date | None) -> QuerySet[SupportPlan]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 from django.urls import reverse
@@ -16,7 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schoolbrug.records.models import Absence, Activity, NewsItem, Note, Report, SupportPlan
-from schoolbrug.sis.models import Pupil
+from schoolbrug.records.selectors.dates import school_today, school_zone
+from schoolbrug.records.selectors.notes import visible_on_portal_to
+from schoolbrug.sis.models import Pupil, School
 
 from .config import SchoolPortal
 from .modules import Module
@@ -51,11 +54,26 @@ def _group_ids(children: list[Pupil]) -> list[int]:
     return [p.group_id for c in children for p in getattr(c, "current_placements", [])]
 
 
-def news_items(children: list[Pupil], school_ids: list[int], today: dt.date) -> list[FeedItem]:
+def _schools(children: list[Pupil]) -> dict[int, School]:
+    """The children's schools (loaded with the children): each has its own "today" and zone."""
+    return {c.school_id: c.school for c in children}
+
+
+def _zones(children: list[Pupil]) -> dict[int, ZoneInfo]:
+    return {school_id: school_zone(school) for school_id, school in _schools(children).items()}
+
+
+def news_items(children: list[Pupil], now: dt.datetime) -> list[FeedItem]:
     groups = _group_ids(children)
+    # Per school, its own date: a school in another zone may already (or still) be on another day.
+    published = Q(pk__in=[])
+    for school_id, school in _schools(children).items():
+        today = school_today(school, now)
+        published |= Q(school_id=school_id, publish_from__lte=today) & (
+            Q(publish_until__isnull=True) | Q(publish_until__gte=today)
+        )
     news = (
-        NewsItem.objects.filter(school_id__in=school_ids, publish_from__lte=today)
-        .filter(Q(publish_until__isnull=True) | Q(publish_until__gte=today))
+        NewsItem.objects.filter(published)
         .filter(Q(groups__isnull=True) | Q(groups__in=groups))
         .distinct()
         .order_by("-date", "-pk")[:PER_KIND]
@@ -63,10 +81,11 @@ def news_items(children: list[Pupil], school_ids: list[int], today: dt.date) -> 
     return [FeedItem(kind="news", day=n.date, title=n.subject, text=n.text) for n in news]
 
 
-def activity_items(children: list[Pupil], school_ids: list[int], now: dt.datetime) -> list[FeedItem]:
+def activity_items(children: list[Pupil], now: dt.datetime) -> list[FeedItem]:
     groups = _group_ids(children)
+    zones = _zones(children)
     activities = (
-        Activity.objects.filter(school_id__in=school_ids, publish_on_portal=True, ends_at__gte=now)
+        Activity.objects.filter(school_id__in=list(zones), publish_on_portal=True, ends_at__gte=now)
         .filter(Q(groups__isnull=True) | Q(groups__in=groups))
         .distinct()
         .order_by("starts_at", "pk")[:PER_KIND]
@@ -74,7 +93,7 @@ def activity_items(children: list[Pupil], school_ids: list[int], now: dt.datetim
     return [
         FeedItem(
             kind="activities",
-            day=timezone.localtime(a.starts_at).date(),
+            day=timezone.localtime(a.starts_at, zones[a.school_id]).date(),
             title=a.title,
             text=a.description,
             detail=a.location,
@@ -95,7 +114,7 @@ def absence_items(children: list[Pupil], portals: dict[int, SchoolPortal]) -> li
     return [
         FeedItem(
             kind="absences",
-            day=timezone.localtime(a.starts_at).date(),
+            day=timezone.localtime(a.starts_at, school_zone(shown[a.pupil_id].school)).date(),
             title=a.reason.name,
             child=shown[a.pupil_id],
             url=reverse("portal:child-absences", args=[a.pupil_id]),
@@ -117,13 +136,15 @@ def _start_date_filter(children: list[Pupil], portals: dict[int, SchoolPortal], 
     return condition
 
 
-def note_items(children: list[Pupil], portals: dict[int, SchoolPortal]) -> list[FeedItem]:
+def note_items(children: list[Pupil], portals: dict[int, SchoolPortal], account: Any) -> list[FeedItem]:
     shown = _children_with(children, portals, Module.NOTES)
     if not shown:
         return []
     by_id = {c.pk: c for c in shown}
     notes = Note.objects.filter(
-        _start_date_filter(shown, portals, Module.NOTES, "date"), category__publish_on_portal=True
+        _start_date_filter(shown, portals, Module.NOTES, "date"),
+        visible_on_portal_to(account),
+        category__publish_on_portal=True,
     ).order_by("-date", "-created_at")[:PER_KIND]
     return [
         FeedItem(
@@ -149,7 +170,7 @@ def update_items(children: list[Pupil], portals: dict[int, SchoolPortal]) -> lis
         items += [
             FeedItem(
                 kind="updates",
-                day=timezone.localtime(r.locked_at).date() if r.locked_at else r.created_at.date(),
+                day=timezone.localtime(r.locked_at or r.created_at, school_zone(with_reports[r.pupil_id].school)).date(),
                 title=r.period.name,
                 detail=str(_("New report")),
                 child=with_reports[r.pupil_id],
@@ -178,18 +199,23 @@ def update_items(children: list[Pupil], portals: dict[int, SchoolPortal]) -> lis
 
 
 def dashboard_feed(
-    *, children: list[Pupil], portals: dict[int, SchoolPortal], kind: str = "", now: dt.datetime | None = None
+    *,
+    children: list[Pupil],
+    portals: dict[int, SchoolPortal],
+    account: Any,
+    kind: str = "",
+    now: dt.datetime | None = None,
 ) -> dict[str, Any]:
+    """`account` is the portal account: of the guardians' replies it sees only its own.
+    News and activities come only from schools where the guardian reaches a child: without
+    access right nothing is shown."""
     now = now or timezone.now()
-    today = timezone.localdate(now)
-    # Only schools where the guardian reaches a child: without access right nothing is shown.
-    school_ids = sorted({c.school_id for c in children})
     sources = {
         "updates": lambda: update_items(children, portals),
         "absences": lambda: absence_items(children, portals),
-        "notes": lambda: note_items(children, portals),
-        "news": lambda: news_items(children, school_ids, today),
-        "activities": lambda: activity_items(children, school_ids, now),
+        "notes": lambda: note_items(children, portals, account),
+        "news": lambda: news_items(children, now),
+        "activities": lambda: activity_items(children, now),
     }
     available = ["news", "activities"] if children else []
     modules = {"updates": (Module.REPORTS, Module.PLANS), "absences": (Module.ABSENCES,), "notes": (Module.NOTES,)}

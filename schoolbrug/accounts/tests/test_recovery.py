@@ -18,6 +18,7 @@ from django.urls import reverse
 from schoolbrug.accounts.audit import AuditEvent
 from schoolbrug.accounts.models import Account
 from schoolbrug.accounts.two_factor.testing import give_device
+from schoolbrug.core.mail import OutgoingMail
 from schoolbrug.sis.testing import PASSWORD, SchoolTestCase, make_guardian_account
 
 RESET = "/accounts/password/forgot/"
@@ -119,6 +120,21 @@ class PasswordResetTests(SchoolTestCase):
         self.paula.user.refresh_from_db()
         self.assertTrue(self.paula.user.check_password(PASSWORD))
 
+    def test_without_record_secrets_the_outbox_keeps_no_working_reset_link(self) -> None:
+        mailers = {
+            "default": {
+                "BACKEND": "schoolbrug.core.mail.RecordingBackend",
+                "OPTIONS": {"delivery_backend": "django.core.mail.backends.locmem.EmailBackend"},
+            }
+        }
+        with override_settings(MAILERS=mailers):
+            self.request_reset("paula@test.nl")
+        token = self.link().rstrip("/").rsplit("/", 1)[-1]
+        stored = OutgoingMail.objects.get()
+        self.assertEqual((stored.to, stored.kind), ("paula@test.nl", "password_reset"))
+        self.assertNotIn(token, stored.body)
+        self.assertIn("[hidden]", stored.body)
+
     def test_requests_are_throttled_per_address_and_per_ip(self) -> None:
         for _ in range(5):
             self.assertEqual(self.request_reset("paula@test.nl").status_code, 302)
@@ -129,6 +145,39 @@ class PasswordResetTests(SchoolTestCase):
             self.request_reset(f"x{i}@test.nl", REMOTE_ADDR="10.1.1.1")
         self.assertEqual(self.request_reset("otto@test.nl", REMOTE_ADDR="10.1.1.1").status_code, 429)
         self.assertEqual(self.request_reset("otto@test.nl", REMOTE_ADDR="10.1.1.2").status_code, 302)
+
+
+BEHIND_ONE_PROXY = {
+    "AXES_IPWARE_PROXY_COUNT": 1,
+    "AXES_IPWARE_META_PRECEDENCE_ORDER": ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"],
+}
+PROXY = "10.0.0.1"
+
+
+@override_settings(TASKS=IMMEDIATE, **BEHIND_ONE_PROXY)
+class BehindAProxyTests(SchoolTestCase):
+    """Behind nginx every request comes from the proxy: the client is in X-Forwarded-For."""
+
+    def setUp(self) -> None:
+        cache.clear()
+
+    def request_reset(self, email: str, client: str) -> Any:
+        with self.captureOnCommitCallbacks(execute=True):
+            return self.client.post(
+                RESET, {"email": email}, REMOTE_ADDR=PROXY, headers={"x-forwarded-for": f"{client}, {PROXY}"}
+            )
+
+    def test_audit_rows_keep_the_forwarded_client_address(self) -> None:
+        self.request_reset("paula@test.nl", "203.0.113.7")
+        event = AuditEvent.objects.get(kind=AuditEvent.Kind.PASSWORD_RESET_REQUESTED)
+        self.assertEqual(event.ip_address, "203.0.113.7")
+
+    def test_the_per_ip_limit_counts_clients_not_the_proxy(self) -> None:
+        for i in range(20):
+            self.request_reset(f"x{i}@test.nl", "203.0.113.7")
+        self.assertEqual(self.request_reset("otto@test.nl", "203.0.113.7").status_code, 429)
+        # Another family behind the same proxy is not locked out by the first one's requests.
+        self.assertEqual(self.request_reset("otto@test.nl", "198.51.100.9").status_code, 302)
 
 
 @override_settings(TASKS=IMMEDIATE)

@@ -6,12 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from schoolbrug.records.selectors.reports import pdf_filename, report_pdf, reports_visible_to_guardian
+from schoolbrug.records.services.absences import absence_period_label
 from schoolbrug.records.services.notes import note_reply_from_guardian
 
 from .. import child_data
@@ -35,13 +37,31 @@ def _page(portal: PortalRequestContext, pupil_id: int, module: str) -> tuple[Any
     return child, school_portal
 
 
-def stale_form(request: HttpRequest, portal: PortalRequestContext, child: Any | None, text: str) -> HttpResponse:
-    """The school switched the module (or replies) off while the form was open: say so and
-    give the text back, so nothing typed is lost."""
-    context = {"child": child, "text": text}
+def stale_form(
+    request: HttpRequest, portal: PortalRequestContext, child: Any | None, text: str, reason: str = "module"
+) -> HttpResponse:
+    """The school switched the module (or replies) off while the form was open, or took the note
+    off the portal (`reason` "note"): say so and give the text back, so nothing typed is lost."""
+    context = {"child": child, "text": text, "reason": reason}
     response = render_portal(request, portal, "portal/stale_form.html", context)
     response.status_code = 409
     return response
+
+
+def _reply_signer(account_id: int) -> signing.Signer:
+    return signing.Signer(salt=f"schoolbrug.portal.note-reply.{account_id}")
+
+
+def reply_token(account_id: int, note_id: int) -> str:
+    """Proof, sent back with a reply, that this account was shown the note on the portal."""
+    return _reply_signer(account_id).sign(str(note_id))
+
+
+def reply_token_is_valid(token: str, account_id: int, note_id: int) -> bool:
+    try:
+        return _reply_signer(account_id).unsign(token) == str(note_id)
+    except signing.BadSignature:
+        return False
 
 
 @portal_page()
@@ -52,7 +72,7 @@ def absences(request: HttpRequest, portal: PortalRequestContext, pupil_id: int) 
         child=child,
         modules=school_portal,
         page="absences",
-        absences=child_data.absences(child, context["year"]),
+        absences=[(a, absence_period_label(a)) for a in child_data.absences(child, context["year"])],
     )
     return render_portal(request, portal, "portal/child_absences.html", context)
 
@@ -61,12 +81,15 @@ def absences(request: HttpRequest, portal: PortalRequestContext, pupil_id: int) 
 def notes(request: HttpRequest, portal: PortalRequestContext, pupil_id: int) -> HttpResponse:
     child, school_portal = _page(portal, pupil_id, Module.NOTES)
     options = school_portal.module(Module.NOTES)
-    context = _year_context(request, child, child_data.note_year_ids(child, options.start_date))
+    context = _year_context(request, child, child_data.note_year_ids(child, portal.account, options.start_date))
+    shown = list(child_data.notes(child, portal.account, context["year"], options.start_date))
+    for note in shown:
+        note.reply_token = reply_token(portal.account.pk, note.pk)  # type: ignore[attr-defined]
     context.update(
         child=child,
         modules=school_portal,
         page="notes",
-        notes=child_data.notes(child, context["year"], options.start_date),
+        notes=shown,
         replies_allowed=options.replies_allowed,
     )
     return render_portal(request, portal, "portal/child_notes.html", context)
@@ -82,12 +105,22 @@ def note_reply(request: HttpRequest, portal: PortalRequestContext, pupil_id: int
     options = school_portal.module(Module.NOTES)
     if not options.enabled or not options.replies_allowed:
         return stale_form(request, portal, child, text)
-    note = child_data.published_note(child, note_id, options.start_date)
-    if note is None:
-        raise Http404
+    note = child_data.published_note(child, portal.account, note_id, options.start_date)
     try:
+        if note is None:
+            raise PermissionDenied
         note_reply_from_guardian(guardian_account=request.user, note=note, text=text, replies_allowed=True)
     except PermissionDenied:
+        # Taken off the portal while the form was open (also just before the service looked):
+        # only a form this guardian was shown (the token) learns so; any other id stays a page
+        # that does not exist.
+        gone = (
+            reply_token_is_valid(request.POST.get("shown", ""), portal.account.pk, note_id)
+            and child_data.staff_note_exists(child, note_id)
+            and child_data.published_note(child, portal.account, note_id, options.start_date) is None
+        )
+        if gone:
+            return stale_form(request, portal, child, text, reason="note")
         raise Http404 from None
     except ValidationError as error:
         context = {
@@ -95,6 +128,7 @@ def note_reply(request: HttpRequest, portal: PortalRequestContext, pupil_id: int
             "modules": school_portal,
             "page": "notes",
             "note": note,
+            "token": reply_token(portal.account.pk, note_id),
             "text": text,
             "errors": error.message_dict.get("text", error.messages)
             if hasattr(error, "error_dict")

@@ -28,7 +28,9 @@ def home(request: HttpRequest, portal: PortalRequestContext) -> HttpResponse:
     image_url = static(DEFAULT_IMAGE)
     if school_portal is not None and school_portal.has_image:
         image_url = reverse("portal:dashboard-image", args=[school_portal.school_id])
-    feed = dashboard_feed(children=children, portals=portal.portals, kind=request.GET.get("type", ""))
+    feed = dashboard_feed(
+        children=children, portals=portal.portals, account=portal.account, kind=request.GET.get("type", "")
+    )
     context = {
         "selected": selected,
         "school": school,

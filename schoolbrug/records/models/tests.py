@@ -17,6 +17,15 @@ __all__ = ["CurriculumResult", "CurriculumTest", "StandardisedResult", "Standard
 GRADE_MIN = Decimal("1.0")
 GRADE_MAX = Decimal("10.0")
 
+# Bounds of a standardised result. Scores are the provider's ability scores ("vaardigheidsscores"),
+# which stay well below 999; the level value is Cito's "functioneringsniveau"-style number.
+STANDARDISED_SCORE_MAX = Decimal(999)
+LEVEL_VALUE_MAX = Decimal(150)
+# Levels per provider, kept deliberately simple: Cito reports I (highest) to V, IEP and any other
+# provider are entered as A (highest) to E. Cito's newer I-V with a/b splits are entered as I-V.
+CITO_LEVELS = ("I", "II", "III", "IV", "V")
+LETTER_LEVELS = ("A", "B", "C", "D", "E")
+
 
 class CurriculumTest(TimestampedModel):
     """A test from the teaching method ("methodetoets"), marked as a grade or as a score."""
@@ -114,6 +123,11 @@ class StandardisedTest(TimestampedModel):
     def __str__(self) -> str:
         return f"{self.get_provider_display()} {self.name}"
 
+    @property
+    def levels(self) -> tuple[str, ...]:
+        """The levels a result of this test may have."""
+        return CITO_LEVELS if self.provider == self.Provider.CITO else LETTER_LEVELS
+
 
 class StandardisedResult(TimestampedModel):
     test = models.ForeignKey(StandardisedTest, on_delete=models.CASCADE, related_name="results")
@@ -128,6 +142,14 @@ class StandardisedResult(TimestampedModel):
         verbose_name_plural = _("standardised test results")
         constraints = [
             models.UniqueConstraint(fields=["test", "pupil"], name="standardisedresult_one_per_pupil"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=STANDARDISED_SCORE_MAX),
+                name="standardisedresult_score_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(level_value__isnull=True) | Q(level_value__gte=0, level_value__lte=LEVEL_VALUE_MAX),
+                name="standardisedresult_level_value_range",
+            ),
         ]
 
     def __str__(self) -> str:

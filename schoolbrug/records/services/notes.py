@@ -86,14 +86,22 @@ def reply_subject(subject: str) -> str:
 def note_reply_from_guardian(*, guardian_account: Any, note: Note, text: str, replies_allowed: bool = True) -> Note:
     """A guardian's reply on the portal: a new note 'Re: <subject>', unread for the school.
 
-    Allowed only for a guardian who reaches the pupil, on a note whose category is published on
-    the portal, while the portal allows replies (`replies_allowed`, a portal module setting).
+    Allowed only for a guardian who reaches the pupil, on a school's note (never on a reply) whose
+    category is published on the portal, while the portal allows replies (`replies_allowed`, a
+    portal module setting).
     """
     if not getattr(guardian_account, "is_guardian", False) or not replies_allowed:
         raise PermissionDenied
     if not pupils_visible_to(guardian_account).filter(pk=note.pupil_id).exists():
         raise PermissionDenied
-    category = NoteCategory.objects.get(pk=note.category_id)
+    # Read the note again: the caller's copy may predate a change of category. Only a school's
+    # note takes a reply; a reply to a reply would be filed as a new thread nobody asked for.
+    note = Note.objects.get(pk=note.pk)
+    if note.source != Note.Source.STAFF:
+        raise PermissionDenied
+    # Locked, so a school unpublishing the category at this moment waits until the reply is in
+    # (or the reply sees the category unpublished).
+    category = NoteCategory.objects.select_for_update().get(pk=note.category_id)
     if not category.publish_on_portal:
         raise PermissionDenied
     text = text.strip()

@@ -122,6 +122,21 @@ class ReportEditingTests(ReportTestCase):
         response = self.client.post(url, {"name": "Rapport 2", "order": "3"})
         self.assertEqual(response.status_code, 400)
 
+    def test_report_periods_are_reachable_from_the_navigation_for_the_administrator_only(self) -> None:
+        periods = reverse("records:report-periods")
+        reports = reverse("records:pupil-reports", args=[self.sam.pk])
+        # Sam's year already has a period, so the link in the empty row of the list is not there.
+        log_in(self.client, self.ada)
+        for url in (reverse("records:tests"), reports):
+            response = self.client.get(url)
+            self.assertContains(response, f'<a href="{periods}" id="nav-report-periods">', msg_prefix=url)
+        self.assertContains(self.client.get(reports), f'<a href="{periods}" id="report-periods-link">')
+        log_in(self.client, self.tess)
+        for url in (reverse("records:tests"), reports):
+            response = self.client.get(url)
+            self.assertEqual(response.status_code, 200)
+            self.assertNotContains(response, f'href="{periods}"', msg_prefix=url)
+
 
 class ReportPdfTests(ReportTestCase):
     def test_pdf_download_holds_the_pupil_name(self) -> None:
