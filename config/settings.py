@@ -184,9 +184,7 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 SESSION_COOKIE_AGE = int(os.environ.get("SCHOOLBRUG_SESSION_AGE_SECONDS", str(8 * 3600)))
 # Staff open many children's files: short sessions. Guardians use their own phone: longer ones.
 SCHOOLBRUG_STAFF_SESSION_SECONDS = int(os.environ.get("SCHOOLBRUG_STAFF_SESSION_SECONDS", str(8 * 3600)))
-SCHOOLBRUG_GUARDIAN_SESSION_SECONDS = int(
-    os.environ.get("SCHOOLBRUG_GUARDIAN_SESSION_SECONDS", str(30 * 24 * 3600))
-)
+SCHOOLBRUG_GUARDIAN_SESSION_SECONDS = int(os.environ.get("SCHOOLBRUG_GUARDIAN_SESSION_SECONDS", str(30 * 24 * 3600)))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
@@ -273,13 +271,26 @@ if PRODUCTION:
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     }
 
+# Activation and password reset tokens in request paths are masked (schoolbrug.core.logging) on the
+# console handler and on every logger that writes paths. The latter lose their own handlers here
+# (uvicorn's, Django's django.server) and propagate to the console handler instead.
+_MASKED = {"filters": ["mask_secret_paths"], "handlers": [], "propagate": True}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"mask_secret_paths": {"()": "schoolbrug.core.logging.MaskSecretPathsFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_secret_paths"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("SCHOOLBRUG_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "django.request": _MASKED,
+        "django.server": _MASKED,
+        "uvicorn.access": _MASKED,
+        "uvicorn.error": _MASKED,
+    },
 }
 
 # How often the scheduler loop looks for due periodic jobs.

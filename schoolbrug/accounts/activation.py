@@ -7,6 +7,21 @@ issuing a new one for an account revokes the older unused ones, so only the newe
 Each row also serves as the record of an issued invitation: `reference` names what the invitation
 was for (for example a guardian record) and `batch_key` the request that issued it, so a repeated
 request (a double click, a retried bulk task) finds the first row instead of sending again.
+
+Redemption hooks. accounts knows nothing of the records an invitation is for, so an app that
+issues tokens with a `reference` registers what must happen when such a token is used:
+
+    register_redeem_handler("sis.guardian:", link_guardian)   # in the app's AppConfig.ready()
+
+When a token whose `reference` starts with the prefix is redeemed, the handler is called as
+`handler(token=token, account=account)` inside the redemption's transaction, after the token was
+marked used; an exception rolls the whole redemption back. This is how an invitation grants
+access only once the owner of the account has acted on it, never at the moment it is sent.
+
+Two ways to redeem: `activation_token_redeem` sets a new password (a new or inactive account, or
+one that never had a password); `activation_token_confirm` is for an account that is already
+someone's working login (`needs_current_password`): it only checks his current password, so
+whoever merely sees the link cannot take the account over.
 """
 
 from __future__ import annotations
@@ -14,12 +29,14 @@ from __future__ import annotations
 import enum
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.http import HttpRequest
@@ -31,6 +48,29 @@ from . import audit
 TOKEN_VALIDITY = timedelta(days=7)
 # 32 random bytes = 256 bits, well above the 128 bits ASVS 6.4.1/11.5.1 ask for.
 TOKEN_BYTES = 32
+
+
+RedeemHandler = Callable[..., None]
+_redeem_handlers: dict[str, RedeemHandler] = {}
+
+
+def register_redeem_handler(prefix: str, handler: RedeemHandler) -> None:
+    """Calls `handler(token=..., account=...)` when a token whose reference starts with `prefix`
+    is redeemed (see the module docstring). Registering the same prefix again replaces it."""
+    if not prefix:
+        raise ValueError("A redeem handler needs a non-empty reference prefix.")
+    _redeem_handlers[prefix] = handler
+
+
+def _run_redeem_handlers(token: ActivationToken, account: Any) -> None:
+    for prefix, handler in _redeem_handlers.items():
+        if token.reference.startswith(prefix):
+            handler(token=token, account=account)
+
+
+def needs_current_password(account: Any) -> bool:
+    """An active account with a password is someone's working login: a link does not replace it."""
+    return bool(account.is_active and account.has_usable_password())
 
 
 class ActivationToken(models.Model):
@@ -127,6 +167,14 @@ def activation_token_already_issued(*, reference: str, batch_key: str) -> bool:
     return bool(batch_key) and ActivationToken.objects.filter(reference=reference, batch_key=batch_key).exists()
 
 
+def activation_token_withdraw(*, raw_token: str) -> None:
+    """For a token whose e-mail could not be sent: it stops working and no longer counts as issued
+    for its batch, so sending again (a retry of the batch, the same form) issues a new one."""
+    ActivationToken.objects.filter(token_hash=hash_token(raw_token), used_at__isnull=True).update(
+        revoked_at=timezone.now(), batch_key=""
+    )
+
+
 def activation_tokens_revoke(*, account: Any) -> int:
     """Stops every unused link of an account from working (used when it is made inactive)."""
     return ActivationToken.objects.filter(account=account, used_at__isnull=True, revoked_at__isnull=True).update(
@@ -152,34 +200,75 @@ def activation_token_state(raw_token: str) -> TokenState:
     return _state_of(token)
 
 
+def _lock_valid(raw_token: str) -> ActivationToken:
+    # Locked, so of two simultaneous submissions exactly one succeeds.
+    token = (
+        ActivationToken.objects.select_for_update(of=("self",))
+        .select_related("account")
+        .filter(token_hash=hash_token(raw_token))
+        .first()
+    )
+    state = _state_of(token)
+    if state.status != TokenStatus.VALID or token is None:
+        raise ActivationError(state.status)
+    return token
+
+
+def _use(token: ActivationToken, account: Any, request: HttpRequest | None, *, confirmed: bool) -> None:
+    token.used_at = timezone.now()
+    token.save(update_fields=["used_at"])
+    _run_redeem_handlers(token, account)
+    audit.record(
+        audit.AuditEvent.Kind.ACCOUNT_ACTIVATED,
+        actor=account,
+        request=request,
+        school_id=token.school_id,
+        subject=account.email,
+        data={"account_id": account.pk, "confirmed_with_current_password": confirmed},
+    )
+
+
 def activation_token_redeem(*, raw_token: str, password: str, request: HttpRequest | None = None) -> Any:
     """Sets the password of the token's account, activates it and uses the token up.
 
-    The row is locked, so of two simultaneous submissions exactly one succeeds. Raises
-    ActivationError when the token is unknown, used, revoked or expired.
+    Raises ActivationError when the token is unknown, used, revoked or expired, and
+    PermissionDenied when the account is a working login (`needs_current_password`): that one is
+    redeemed with `activation_token_confirm`.
     """
     with transaction.atomic():
-        token = (
-            ActivationToken.objects.select_for_update()
-            .select_related("account")
-            .filter(token_hash=hash_token(raw_token))
-            .first()
-        )
-        state = _state_of(token)
-        if state.status != TokenStatus.VALID or token is None:
-            raise ActivationError(state.status)
+        token = _lock_valid(raw_token)
         account = token.account
+        if needs_current_password(account):
+            raise PermissionDenied
         account.set_password(password)
         account.is_active = True
         account.save(update_fields=["password", "is_active"])
-        token.used_at = timezone.now()
-        token.save(update_fields=["used_at"])
-        audit.record(
-            audit.AuditEvent.Kind.ACCOUNT_ACTIVATED,
-            actor=account,
-            request=request,
-            school_id=token.school_id,
-            subject=account.email,
-            data={"account_id": account.pk},
-        )
+        _use(token, account, request, confirmed=False)
     return account
+
+
+def activation_token_confirm(*, raw_token: str, current_password: str, request: HttpRequest | None = None) -> Any:
+    """Redeems a token of a working login after checking the account's current password.
+
+    The check goes through `authenticate`, so wrong guesses count towards the login lockout and
+    reach the audit log like failed logins. Raises ActivationError for an unusable token and
+    WrongPassword when the password does not open the token's account; the token stays valid then.
+    """
+    state = activation_token_state(raw_token)
+    if state.status != TokenStatus.VALID or state.token is None:
+        raise ActivationError(state.status)
+    account = state.token.account
+    # Checked outside the transaction below: a failed attempt must stay recorded.
+    checked = authenticate(request, username=account.email, password=current_password, kind=account.kind)
+    if checked is None or checked.pk != account.pk:
+        raise WrongPassword
+    with transaction.atomic():
+        token = _lock_valid(raw_token)
+        if token.account_id != account.pk:
+            raise ActivationError(TokenStatus.UNKNOWN)
+        _use(token, token.account, request, confirmed=True)
+    return token.account
+
+
+class WrongPassword(Exception):
+    """The current password given to confirm a link does not open the link's account."""

@@ -67,3 +67,14 @@ class RecoveryRequestForm(forms.Form):
 
     def clean_email(self) -> str:
         return str(self.cleaned_data["email"]).strip().lower()
+
+
+class CurrentPasswordForm(forms.Form):
+    """The password of an existing account, to accept an invitation link with it."""
+
+    password = forms.CharField(
+        label=_("Your current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autofocus": True, "autocomplete": "current-password"}),
+        error_messages={"required": _("Enter the password you log in with.")},
+    )

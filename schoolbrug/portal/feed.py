@@ -170,7 +170,9 @@ def update_items(children: list[Pupil], portals: dict[int, SchoolPortal]) -> lis
         items += [
             FeedItem(
                 kind="updates",
-                day=timezone.localtime(r.locked_at or r.created_at, school_zone(with_reports[r.pupil_id].school)).date(),
+                day=timezone.localtime(
+                    r.locked_at or r.created_at, school_zone(with_reports[r.pupil_id].school)
+                ).date(),
                 title=r.period.name,
                 detail=str(_("New report")),
                 child=with_reports[r.pupil_id],

@@ -3,7 +3,8 @@
 The portal always works for one guardian account (the "portal account"): the logged-in
 guardian, or, during "log in as guardian" (POR-12), the guardian an application administrator
 of the same school chose. Everything a page shows is then reached from that account through
-`sis.policies`, exactly as for the guardian himself.
+`sis.policies`, exactly as for the guardian himself, except that an administrator sees only his
+own school's part of it (`impersonation_school_id`).
 """
 
 from __future__ import annotations
@@ -69,6 +70,19 @@ def impersonated_account(request: HttpRequest) -> Account | None:
     if not isinstance(guardian_id, int):
         return None
     return guardian_accounts_of_school(staff.school).filter(pk=guardian_id).first()
+
+
+def impersonation_school_id(request: HttpRequest) -> int | None:
+    """While an administrator looks through a guardian's eyes: his own school, the only one whose
+    children and guardian records the portal may show. One guardian account can hold guardian
+    records at several schools (Guardian.account is shared), and the others are none of his
+    business. None for a guardian on his own portal: he sees all his schools."""
+    if getattr(request.user, "is_guardian", False) or impersonation(request) is None:
+        return None
+    staff = portal_admin_of(request.user)
+    # Without an administrator there is no portal account either (the page is 404); -1 matches
+    # no school, so nothing leaks should a caller forget that.
+    return staff.school_id if staff is not None else -1
 
 
 def portal_account_of(request: HttpRequest) -> Account | None:

@@ -13,6 +13,7 @@ from schoolbrug.sis.models import (
     EmergencyContact,
     Group,
     GroupStaff,
+    Guardian,
     Guardianship,
     MedicalInfo,
     Placement,
@@ -63,6 +64,11 @@ def child_about(child: Pupil, *, account: Any) -> About:
                 queryset=Guardianship.objects.filter(guardian__account=account).select_related("guardian"),
                 to_attr="own_guardianships",
             ),
+            Prefetch(
+                "guardianships",
+                queryset=Guardianship.objects.exclude(guardian__account=account).select_related("guardian"),
+                to_attr="other_guardianships",
+            ),
         )
         .get(pk=child.pk)
     )
@@ -70,10 +76,41 @@ def child_about(child: Pupil, *, account: Any) -> About:
     return About(
         pupil=pupil,
         placements=list(pupil.placements.all()),
-        emergency_contacts=list(pupil.emergency_contacts.all()),
+        emergency_contacts=emergency_contacts_for_guardian(
+            list(pupil.emergency_contacts.all()),
+            own=[g.guardian for g in pupil.own_guardianships],  # type: ignore[attr-defined]
+            others=[g.guardian for g in pupil.other_guardianships],  # type: ignore[attr-defined]
+        ),
         medical=medical,
         own_guardianships=pupil.own_guardianships,  # type: ignore[attr-defined]
     )
+
+
+def _phone_key(number: str) -> str:
+    # The last nine digits identify a Dutch number whether written 06-…, +31 6 … or 0031 6 ….
+    return "".join(ch for ch in number if ch.isdigit())[-9:]
+
+
+def emergency_contacts_for_guardian(
+    contacts: list[EmergencyContact], *, own: list[Guardian], others: list[Guardian]
+) -> list[EmergencyContact]:
+    """Emergency numbers minus those that are another guardian's own number or name.
+
+    Schools often list both parents as emergency contacts; a divorced guardian must not learn the
+    other's phone number that way (SPEC: two guardians never see each other's personal data).
+    """
+
+    def phones(guardians: list[Guardian]) -> set[str]:
+        return {_phone_key(p) for g in guardians for p in (g.phone_mobile, g.phone_home, g.phone_work) if p}
+
+    private_phones = phones(others) - phones(own)
+    private_names = {g.full_name.casefold() for g in others} - {g.full_name.casefold() for g in own}
+    return [
+        contact
+        for contact in contacts
+        if _phone_key(contact.phone) not in private_phones
+        and not any(name in contact.name.casefold() for name in private_names)
+    ]
 
 
 def current_group_of(child: Pupil) -> Group | None:

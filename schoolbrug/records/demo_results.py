@@ -27,9 +27,10 @@ from .models import (
     StandardisedResult,
     StandardisedTest,
 )
+from .models.tests import CITO_LEVELS
 from .services.corrections import correction_request_submit
 
-LEVELS = ("I", "II", "III", "IV", "V")
+LEVELS = CITO_LEVELS  # the demo's standardised tests are all Cito's
 REPORT_TEXT = (
     ("Taal", "{name} leest vlot en vertelt graag over wat hij of zij gelezen heeft."),
     ("Rekenen", "{name} werkt nauwkeurig; de tafels gaan steeds beter."),

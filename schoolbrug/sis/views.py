@@ -133,7 +133,14 @@ def _send_invitation(request: HttpRequest, guardian: Guardian) -> None:
         batch_key=f"single:{key}" if key else "",
         request=request,
     )
-    if outcome.sent and outcome.account is not None:
+    if outcome.sent and outcome.delivery.failed:
+        # The link was withdrawn: the administrator may simply try again later.
+        messages.error(
+            request,
+            _("The e-mail with the login details could not be sent: %(reason)s. Please try again later.")
+            % {"reason": outcome.delivery.error},
+        )
+    elif outcome.sent and outcome.account is not None:
         messages.success(
             request,
             _("The login details have been sent to %(email)s.") % {"email": outcome.account.email},

@@ -13,9 +13,12 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
+from schoolbrug.accounts import activation
 from schoolbrug.accounts.activation import (
     ActivationToken,
     activation_token_issue,
+    activation_token_redeem,
+    register_redeem_handler,
     activation_token_state,
     activation_tokens_revoke,
 )
@@ -76,13 +79,33 @@ class ActivationTokenTests(TestCase):
         self.assertEqual(self.client.session[SESSION_KEY], str(self.anna.pk))
 
     def test_a_new_password_ends_the_sessions_opened_with_the_old_one(self) -> None:
+        # A deactivated account that is invited again chooses a new password with the link.
         self.anna.set_password("het oude wachtwoord 1")
         self.anna.save()
         phone = self.client_class()
         phone.force_login(self.anna)
+        Account.objects.filter(pk=self.anna.pk).update(is_active=False)
         raw = activation_token_issue(account=self.anna)
         self.activate(raw)
+        self.anna.refresh_from_db()
+        self.assertTrue(self.anna.check_password(NEW_PASSWORD))
         self.assertNotIn(SESSION_KEY, phone.get("/").wsgi_request.session)
+
+    def test_a_working_login_confirms_with_its_password_and_keeps_it(self) -> None:
+        self.anna.set_password("het oude wachtwoord 1")
+        self.anna.save()
+        raw = activation_token_issue(account=self.anna)
+        refused = self.activate(raw)  # a new password through the link alone
+        self.assertEqual(refused.status_code, 200)
+        self.assertTemplateUsed(refused, "accounts/activate_confirm.html")
+        wrong = self.client.post(self.url(raw), {"password": "een gok"})
+        self.assertIn("password", wrong.context["form"].errors)
+        self.assertIsNone(ActivationToken.objects.get(account=self.anna).used_at)
+        right = self.client.post(self.url(raw), {"password": "het oude wachtwoord 1"})
+        self.assertRedirects(right, reverse("accounts:login"), fetch_redirect_response=False)
+        self.anna.refresh_from_db()
+        self.assertTrue(self.anna.check_password("het oude wachtwoord 1"))
+        self.assertIsNotNone(ActivationToken.objects.get(account=self.anna).used_at)
 
     def test_second_use_is_gone(self) -> None:
         raw = activation_token_issue(account=self.anna)
@@ -162,3 +185,22 @@ class ActivationTokenTests(TestCase):
         raw = activation_token_issue(account=self.anna)
         self.assertEqual(activation_token_state(raw).status, "valid")
         self.assertEqual(activation_token_state(raw + "x").status, "unknown")
+
+
+class RedeemHandlerTests(TestCase):
+    def test_a_registered_handler_runs_for_its_prefix_only_on_redemption(self) -> None:
+        calls: list[tuple[str, int]] = []
+
+        def handler(*, token: ActivationToken, account: Any) -> None:
+            calls.append((token.reference, account.pk))
+
+        anna = new_guardian_account("anna@test.nl")
+        register_redeem_handler("test.thing:", handler)
+        self.addCleanup(activation._redeem_handlers.pop, "test.thing:")
+        raw = activation_token_issue(account=anna, reference="test.thing:7")
+        other = activation_token_issue(account=new_guardian_account("bert@test.nl"), reference="other:7")
+        self.assertEqual(calls, [])
+        activation_token_redeem(raw_token=other, password=NEW_PASSWORD)
+        self.assertEqual(calls, [])
+        activation_token_redeem(raw_token=raw, password=NEW_PASSWORD)
+        self.assertEqual(calls, [("test.thing:7", anna.pk)])

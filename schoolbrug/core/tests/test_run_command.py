@@ -176,3 +176,24 @@ def test_run_refuses_a_port_in_use(start_run: StartRun) -> None:
         assert running.process.wait(timeout=20) != 0
     time.sleep(0.1)  # let the reader thread take the last lines
     assert "Choose another" in running.output()
+
+
+def test_the_access_log_does_not_show_activation_or_reset_tokens(start_run: StartRun) -> None:
+    port = free_port()
+    running = start_run("--port", str(port))
+    wait_for_health(port, running)
+    token = "geheimtokenXYZ123_abc-def"
+    for path in (f"/accounts/activate/{token}/", f"/accounts/password/reset/MQ/{token}/"):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5).close()
+        except urllib.error.HTTPError:
+            pass  # 404: the token is unknown, but the path was still logged
+    deadline = time.monotonic() + 10
+    while running.output().count("[hidden]") < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    output = running.output()
+    assert "/accounts/activate/[hidden]/" in output, output
+    assert "/accounts/password/reset/[hidden]/" in output, output
+    assert token not in output, output
+    running.process.send_signal(signal.SIGINT)
+    running.process.wait(timeout=20)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -26,18 +27,20 @@ from schoolbrug.records.models import (
 )
 from schoolbrug.sis.models import Pupil, School, SchoolYear
 
-AMS = dt.timezone(dt.timedelta(hours=1))
+# The real zone, not a fixed +01:00: in summer time a fixed offset puts midnight at 01:00.
+AMS = ZoneInfo("Europe/Amsterdam")
 
 
 def reason(school: School, name: str = "Tandarts", authorised: bool = True) -> AbsenceReason:
     return AbsenceReason.objects.get_or_create(school=school, name=name, defaults={"is_authorised": authorised})[0]
 
 
-def absence(pupil: Pupil, year: SchoolYear, day: dt.date, why: AbsenceReason) -> Absence:
+def absence(pupil: Pupil, year: SchoolYear, day: dt.date, why: AbsenceReason, days: int = 1, **fields: Any) -> Absence:
+    """Whole days from midnight to midnight in Amsterdam (the persona schools' zone)."""
     start = dt.datetime(day.year, day.month, day.day, tzinfo=AMS)
-    return Absence.objects.create(
-        pupil=pupil, year=year, starts_at=start, ends_at=start + dt.timedelta(days=1), reason=why
-    )
+    end_day = day + dt.timedelta(days=days)
+    end = dt.datetime(end_day.year, end_day.month, end_day.day, tzinfo=AMS)
+    return Absence.objects.create(pupil=pupil, year=year, starts_at=start, ends_at=end, reason=why, **fields)
 
 
 def category(school: School, published: bool = True) -> NoteCategory:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 from django.utils import timezone
 
 from schoolbrug.portal.modules import Module
-from schoolbrug.records.models import Note
-from schoolbrug.sis.models import GroupStaff, TimetableEntry
+from schoolbrug.records.models import Absence, Note, NoteCategory
+from schoolbrug.sis.models import GroupStaff, School, TimetableEntry
 from schoolbrug.sis.testing import SchoolTestCase, make_pupil
 
 from . import records_data as rd
@@ -34,12 +36,39 @@ class AbsencesTests(SchoolTestCase):
         self.client.force_login(self.paula.user)
         response = self.client.get(url("child-absences", self.sam.pk))
         self.assertContains(response, "Tandarts")
-        self.assertContains(response, "5 oktober 2026")
+        self.assertContains(response, f'<td data-testid="absence-period-{a1.pk}">05-10-2026</td>', html=False)
         self.assertContains(response, f'data-testid="absence-{a1.pk}"')
         self.assertContains(response, 'data-authorised="yes"')
         self.assertContains(response, f'data-testid="absence-{a2.pk}"')
         self.assertContains(response, 'data-authorised="no"')
         self.assertNotContains(response, "Ziek")
+
+    def test_a_period_of_days_shows_its_first_and_last_day(self) -> None:
+        enable_module(self.school, Module.ABSENCES)
+        trip = rd.absence(self.sam, self.year, dt.date(2026, 10, 5), rd.reason(self.school, "Bruiloft"), days=3)
+        self.client.force_login(self.paula.user)
+        response = self.client.get(url("child-absences", self.sam.pk))
+        self.assertContains(
+            response, f'<td data-testid="absence-period-{trip.pk}">05-10-2026 \u2013 07-10-2026</td>', html=False
+        )
+
+    def test_times_are_the_schools_times(self) -> None:
+        School.objects.filter(pk=self.school.pk).update(time_zone="America/New_York")
+        enable_module(self.school, Module.ABSENCES)
+        new_york = ZoneInfo("America/New_York")
+        visit = Absence.objects.create(
+            pupil=self.sam,
+            year=self.year,
+            starts_at=dt.datetime(2026, 10, 5, 10, 0, tzinfo=new_york),
+            ends_at=dt.datetime(2026, 10, 5, 11, 30, tzinfo=new_york),
+            whole_day=False,
+            reason=rd.reason(self.school, "Tandarts"),
+        )
+        self.client.force_login(self.paula.user)
+        response = self.client.get(url("child-absences", self.sam.pk))
+        self.assertContains(
+            response, f'<td data-testid="absence-period-{visit.pk}">05-10-2026 10:00 \u2013 11:30</td>', html=False
+        )
 
     def test_previous_school_year_when_data_exists(self) -> None:
         enable_module(self.school, Module.ABSENCES)
@@ -115,6 +144,42 @@ class NotesTests(SchoolTestCase):
         response = self.client.post(url("child-note-reply", self.sam.pk, self.note.pk), {"text": "Nog een tekst"})
         self.assertContains(response, "Nog een tekst", status_code=409)
         self.assertFalse(Note.objects.filter(in_reply_to=self.note).exists())
+
+    def shown_token(self, note: Note) -> str:
+        page = self.client.get(url("child-notes", self.sam.pk)).content.decode()
+        form = re.search(rf'child/{self.sam.pk}/notes/{note.pk}/reply/.*?name="shown" value="([^"]+)"', page, re.S)
+        assert form is not None
+        return form.group(1)
+
+    def test_reply_to_a_note_taken_off_the_portal_meanwhile_keeps_the_text(self) -> None:
+        enable_module(self.school, Module.NOTES, replies_allowed=True)
+        self.client.force_login(self.paula.user)
+        token = self.shown_token(self.note)
+        NoteCategory.objects.filter(pk=self.published.pk).update(publish_on_portal=False)
+        reply_url = url("child-note-reply", self.sam.pk, self.note.pk)
+        response = self.client.post(reply_url, {"text": "Mijn lange antwoord", "shown": token}, headers=EN)
+        self.assertEqual(response.status_code, 409)
+        self.assertContains(response, "Mijn lange antwoord", status_code=409)
+        self.assertContains(response, 'data-reason="note"', status_code=409)
+        self.assertContains(response, "no longer shows this note", status_code=409)
+        self.assertFalse(Note.objects.filter(in_reply_to=self.note).exists())
+        # Without the proof that the form was shown to this guardian, the note does not exist.
+        self.assertEqual(self.client.post(reply_url, {"text": "x"}).status_code, 404)
+        self.client.force_login(self.dirk.user)
+        self.assertEqual(self.client.post(reply_url, {"text": "x", "shown": token}).status_code, 404)
+
+    def test_a_reply_cannot_be_answered(self) -> None:
+        enable_module(self.school, Module.NOTES, replies_allowed=True)
+        self.client.force_login(self.paula.user)
+        self.client.post(url("child-note-reply", self.sam.pk, self.note.pk), {"text": "Dank je"})
+        reply = Note.objects.get(in_reply_to=self.note)
+        response = self.client.get(url("child-notes", self.sam.pk))
+        self.assertContains(response, f'data-testid="note-{reply.pk}"')
+        self.assertNotContains(response, f'data-testid="reply-open-{reply.pk}"')
+        self.assertEqual(
+            self.client.post(url("child-note-reply", self.sam.pk, reply.pk), {"text": "Nog iets"}).status_code, 404
+        )
+        self.assertEqual(Note.objects.filter(source=Note.Source.GUARDIAN).count(), 1)
 
     def test_reply_to_another_familys_or_unpublished_note_is_404(self) -> None:
         enable_module(self.school, Module.NOTES, replies_allowed=True)

@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
+import tempfile
 from typing import Any
 
+from django.core.files.base import ContentFile
+from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from schoolbrug.accounts.audit import AuditEvent
 from schoolbrug.accounts.two_factor.testing import verified_login
 from schoolbrug.portal.models import GuardianPortalPreference
 from schoolbrug.portal.modules import Module
 from schoolbrug.portal.policies import IMPERSONATION_KEY
-from schoolbrug.sis.testing import SchoolTestCase
+from schoolbrug.sis.models import EmergencyContact, Guardian, MedicalInfo
+from schoolbrug.sis.testing import SchoolTestCase, link, make_pupil
 
-from .helpers import disable_module, enable_module
+from . import records_data as rd
+from .helpers import disable_module, enable_module, image_bytes, set_settings
 
 START = reverse("portal:impersonate")
 STOP = reverse("portal:impersonate-stop")
 EN = {"accept-language": "en"}
+MEDIA = tempfile.mkdtemp(prefix="portal-impersonation-media-")
 
 
 class ImpersonationTests(SchoolTestCase):
@@ -100,3 +109,90 @@ class ImpersonationTests(SchoolTestCase):
         session.save()
         self.assertEqual(self.client.get(reverse("portal:home")).status_code, 404)
         self.assertEqual(self.client.get(reverse("portal:child-about", args=[self.sam.pk])).status_code, 404)
+
+
+@override_settings(MEDIA_ROOT=MEDIA)
+class ImpersonationAcrossSchoolsTests(SchoolTestCase):
+    """Guardian.account is shared: paula's one account also holds a guardian record at another
+    school. Ada administers only her own school, so through paula's eyes she sees only that."""
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        super().tearDownClass()
+        shutil.rmtree(MEDIA, ignore_errors=True)
+
+    def setUp(self) -> None:
+        for school in (self.school, self.other_school):
+            for module in Module.values:
+                enable_module(
+                    school, module, show_on_dashboard=True, replies_allowed=True, show_addresses=True, show_contact=True
+                )
+            set_settings(school).dashboard_image.save("beeld.png", ContentFile(image_bytes(170, 170)))
+        self.elsewhere = make_pupil(self.other_school, "Eva", "Verweg", self.other_group)
+        self.elsewhere_record = Guardian.objects.create(
+            school=self.other_school,
+            account=self.paula.user,
+            first_name="Paula",
+            last_name="Verweg",
+            phone_mobile="06 99999999",
+        )
+        link(self.elsewhere_record, self.elsewhere, "mother")
+        self.contact = EmergencyContact.objects.create(pupil=self.elsewhere, name="Buur Verweg", phone="0570 999999")
+        self.medical = MedicalInfo.objects.create(pupil=self.elsewhere, allergies="Gluten")
+        self.note = rd.note(
+            self.elsewhere, self.other_year, "Notitie Verweg", dt.date(2026, 10, 1), rd.category(self.other_school)
+        )
+        self.report = rd.report(self.elsewhere, self.other_year, "Rapport Verweg", locked=True)
+        rd.absence(self.elsewhere, self.other_year, dt.date(2026, 10, 5), rd.reason(self.other_school, "Verweg ziek"))
+        rd.news(self.other_school, "Nieuws Verweg", timezone.localdate())
+
+    def elsewhere_urls(self) -> dict[str, str]:
+        e = self.elsewhere.pk
+        return {
+            "home": reverse("portal:home") + f"?child={e}",
+            "child-about": reverse("portal:child-about", args=[e]),
+            "child-group": reverse("portal:child-group", args=[e]),
+            "child-absences": reverse("portal:child-absences", args=[e]),
+            "child-notes": reverse("portal:child-notes", args=[e]),
+            "child-note-reply": reverse("portal:child-note-reply", args=[e, self.note.pk]),
+            "child-plans": reverse("portal:child-plans", args=[e]),
+            "child-tests": reverse("portal:child-tests", args=[e]),
+            "child-reports": reverse("portal:child-reports", args=[e]),
+            "child-report-pdf": reverse("portal:child-report-pdf", args=[e, self.report.pk]),
+            "correction-pupil": reverse("portal:correction", args=["pupil", e, "called_name"]),
+            "correction-emergency": reverse("portal:correction", args=["emergency_contact", self.contact.pk, "phone"]),
+            "correction-medical": reverse("portal:correction", args=["medical", self.medical.pk, "allergies"]),
+            "correction-guardian": reverse(
+                "portal:correction", args=["guardian", self.elsewhere_record.pk, "phone_mobile"]
+            ),
+            "dashboard-image": reverse("portal:dashboard-image", args=[self.other_school.pk]),
+        }
+
+    def test_the_guardian_herself_sees_both_schools(self) -> None:
+        self.client.force_login(self.paula.user)
+        response = self.client.get(reverse("portal:home"))
+        self.assertCountEqual(response.context["children"], [self.sam, self.elsewhere])
+        self.assertContains(response, "Nieuws Verweg")
+        for name, url in self.elsewhere_urls().items():
+            if name == "child-note-reply":
+                continue  # a GET there only redirects to the notes page
+            self.assertEqual(self.client.get(url).status_code, 200, name)
+
+    def test_the_administrator_sees_only_her_own_schools_part(self) -> None:
+        verified_login(self.client, self.ada.user)
+        self.assertRedirects(self.client.post(START, {"guardian_account": self.paula.user.pk}), reverse("portal:home"))
+        home = self.client.get(reverse("portal:home"))
+        self.assertEqual(home.context["children"], [self.sam])
+        self.assertEqual(home.context["guardian_records"], [self.paula.record])
+        for text in ("Eva", "Verweg", "CBS Elders", "06 99999999"):
+            self.assertNotContains(home, text)
+        school_page = self.client.get(reverse("portal:school"))
+        self.assertContains(school_page, "OBS Testschool")
+        self.assertNotContains(school_page, "CBS Elders")
+        self.assertNotContains(self.client.get(reverse("portal:account")), "06 99999999")
+        for name, url in self.elsewhere_urls().items():
+            self.assertEqual(self.client.get(url).status_code, 404, name)
+        # Her own school's pages still work through paula's eyes.
+        self.assertEqual(self.client.get(reverse("portal:child-about", args=[self.sam.pk])).status_code, 200)
+        own_image = reverse("portal:dashboard-image", args=[self.school.pk])
+        self.assertEqual(self.client.get(own_image).status_code, 200)

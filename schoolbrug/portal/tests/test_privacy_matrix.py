@@ -12,6 +12,7 @@ from schoolbrug.accounts.two_factor.testing import verified_login
 from schoolbrug.portal import urls as portal_urls
 from schoolbrug.portal.modules import Module
 from schoolbrug.records.models import Note, Report
+from schoolbrug.records.services.notes import note_reply_from_guardian
 from schoolbrug.sis.models import EmergencyContact, MedicalInfo
 from schoolbrug.sis.testing import Persona, SchoolTestCase
 
@@ -139,6 +140,42 @@ class PrivacyMatrixTests(SchoolTestCase):
         client = self.login(self.dirk)
         paula_record = reverse("portal:correction", args=["guardian", self.paula.record.pk, "phone_mobile"])
         self.assertEqual(client.get(paula_record).status_code, 404)
+
+    def test_emergency_numbers_never_show_the_other_guardians_number(self) -> None:
+        # Schools list both parents as emergency contacts; each parent sees only his own entry.
+        EmergencyContact.objects.create(pupil=self.sam, name="Paula Bakker (moeder)", phone="06-11111111")
+        EmergencyContact.objects.create(pupil=self.sam, name="Vader", phone="+31 6 22222222")
+        about = reverse("portal:child-about", args=[self.sam.pk])
+        dirk_page = self.login(self.dirk).get(about)
+        self.assertContains(dirk_page, "Buurvrouw Els")
+        self.assertContains(dirk_page, "+31 6 22222222")
+        self.assertNotContains(dirk_page, "06-11111111")
+        self.assertNotContains(dirk_page, "Paula")
+        paula_page = self.login(self.paula).get(about)
+        self.assertContains(paula_page, "06-11111111")
+        self.assertNotContains(paula_page, "22222222")
+
+    def test_a_guardians_reply_is_seen_by_her_alone(self) -> None:
+        reply = note_reply_from_guardian(
+            guardian_account=self.paula.user, note=self.note, text="Alleen voor school: we verhuizen"
+        )
+        notes_url = reverse("portal:child-notes", args=[self.sam.pk])
+        home_url = reverse("portal:home")
+        paula = self.login(self.paula)
+        self.assertContains(paula.get(notes_url), f'data-testid="note-{reply.pk}"')
+        self.assertIn(reply.subject, [item.title for item in paula.get(home_url).context["items"]])
+        dirk = self.login(self.dirk)
+        for url in (notes_url, home_url, home_url + "?type=notes", home_url + f"?child={self.sam.pk}"):
+            response = dirk.get(url)
+            self.assertEqual(response.status_code, 200, url)
+            self.assertNotContains(response, f'data-testid="note-{reply.pk}"', msg_prefix=url)
+            self.assertNotContains(response, "we verhuizen", msg_prefix=url)
+            self.assertNotContains(response, reply.subject, msg_prefix=url)  # "Re: Leesniveau"
+        self.assertContains(dirk.get(notes_url), f'data-testid="note-{self.note.pk}"')  # the school's note stays
+        # Nor can he answer it.
+        reply_url = reverse("portal:child-note-reply", args=[self.sam.pk, reply.pk])
+        self.assertEqual(dirk.post(reply_url, {"text": "x"}).status_code, 404)
+        self.assertEqual(Note.objects.filter(in_reply_to=reply).count(), 0)
 
     def test_every_guardian_page_is_sent_with_no_store(self) -> None:
         from schoolbrug.portal.tests.helpers import set_settings

@@ -19,7 +19,7 @@ from schoolbrug.sis import selectors as sis_selectors
 from schoolbrug.sis.models import Guardian, Pupil
 
 from ..config import SchoolPortal, portals_for
-from ..policies import impersonation, portal_account_of
+from ..policies import impersonation, impersonation_school_id, portal_account_of
 
 
 @dataclass
@@ -65,7 +65,14 @@ def load_portal_context(request: HttpRequest, account: Account) -> PortalRequest
     # Four queries whatever the number of children or schools: children (+ placements),
     # own guardian records, settings and modules.
     children = sis_selectors.children_of_guardian(account)
-    records = list(sis_selectors.guardian_records_of(account).select_related("school__board"))
+    guardian_records = sis_selectors.guardian_records_of(account).select_related("school__board")
+    only_school = impersonation_school_id(request)
+    if only_school is not None:
+        # Everything else on the portal derives from these two lists (child pages, dashboard,
+        # schools, corrections), so narrowing them here keeps the administrator in his school.
+        children = [c for c in children if c.school_id == only_school]
+        guardian_records = guardian_records.filter(school_id=only_school)
+    records = list(guardian_records)
     school_ids = {c.school_id for c in children} | {g.school_id for g in records}
     return PortalRequestContext(
         account=account,

@@ -19,7 +19,7 @@ from ..config import portal_for
 from ..forms import GuardianPreferenceForm
 from ..models import GuardianPortalPreference
 from ..modules import Module
-from ..policies import portal_account_of
+from ..policies import impersonation_school_id, portal_account_of
 from .common import PortalRequestContext, portal_page, render_portal
 
 
@@ -102,7 +102,10 @@ def dashboard_image(request: HttpRequest, school_id: int) -> HttpResponseBase:
     account = portal_account_of(request)
     allowed = False
     if account is not None:
-        allowed = account.guardian_records.filter(school_id=school_id).exists()
+        only_school = impersonation_school_id(request)
+        allowed = (only_school is None or only_school == school_id) and account.guardian_records.filter(
+            school_id=school_id
+        ).exists()
     else:
         staff = staff_member_of(request.user)
         allowed = staff is not None and staff.school_id == school_id

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from schoolbrug.sis.models import Pupil
 
 from ..models import CurriculumTest, StandardisedTest
+from ..models.tests import LEVEL_VALUE_MAX, STANDARDISED_SCORE_MAX
+from ..services.results import StandardisedValues, standardised_problems
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -77,10 +79,45 @@ class CurriculumResultForm(_PupilRowForm):
 
 
 class StandardisedResultForm(_PupilRowForm):
-    score = forms.DecimalField(label=_("score"), required=False, max_digits=6, decimal_places=1, min_value=0)
-    level = forms.CharField(label=_("level"), required=False, max_length=10)
-    adjusted_level = forms.CharField(label=_("adjusted level"), required=False, max_length=10)
+    """Levels are offered as the test provider's fixed set; the bounds are the service's."""
+
+    score = forms.DecimalField(label=_("score"), required=False, max_digits=6, decimal_places=1)
+    level = forms.CharField(label=_("level"), required=False, max_length=10, widget=forms.Select)
+    adjusted_level = forms.CharField(label=_("adjusted level"), required=False, max_length=10, widget=forms.Select)
     level_value = forms.DecimalField(label=_("level value"), required=False, max_digits=5, decimal_places=1)
+
+    LEVEL_FIELDS = ("level", "adjusted_level")
+
+    def __init__(self, *args: Any, test: StandardisedTest, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.test = test
+        for name in self.LEVEL_FIELDS:
+            choices = [("", ""), *((level, level) for level in test.levels)]
+            stored = self.initial.get(name) or ""
+            if stored and stored not in test.levels:
+                # Shown as it is, so saving the row asks for a valid level instead of clearing it.
+                choices.append((stored, stored))
+            widget = self.fields[name].widget
+            widget.choices = choices  # type: ignore[attr-defined]
+            widget.attrs["aria-label"] = f"{self.pupil_obj.display_name}: {self.fields[name].label}"
+        for name, high in (("score", STANDARDISED_SCORE_MAX), ("level_value", LEVEL_VALUE_MAX)):
+            widget = self.fields[name].widget
+            widget.attrs.update(min="0", max=str(high), step="0.1")
+            widget.attrs["aria-label"] = f"{self.pupil_obj.display_name}: {self.fields[name].label}"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in self.LEVEL_FIELDS:
+            data[name] = (data.get(name) or "").strip().upper()
+        row = StandardisedValues(
+            score=data.get("score"),
+            level=data["level"],
+            adjusted_level=data["adjusted_level"],
+            level_value=data.get("level_value"),
+        )
+        for name, message in standardised_problems(self.test, row).items():
+            self.add_error(name, message)
+        return data
 
 
 class _RowFormSet(forms.BaseFormSet):

@@ -18,6 +18,9 @@ from schoolbrug.sis.models import Group, Pupil
 
 from .. import policies_results as policies
 from ..models import CurriculumResult, CurriculumTest, StandardisedResult, StandardisedTest
+from ..models.tests import LEVEL_VALUE_MAX, STANDARDISED_SCORE_MAX
+
+ONE_DECIMAL = Decimal("0.1")
 
 
 def _require_group(actor: Any, group: Group) -> None:
@@ -140,19 +143,50 @@ class StandardisedValues:
         return self.score is None and not self.level and not self.adjusted_level and self.level_value is None
 
 
+def _outside(value: Decimal, high: Decimal) -> bool:
+    return not Decimal(0) <= value <= high or value != value.quantize(ONE_DECIMAL)
+
+
+def standardised_problems(test: StandardisedTest, row: StandardisedValues) -> dict[str, str]:
+    """What is wrong with one row, by field: levels of the test's provider, scores within bounds."""
+    problems: dict[str, str] = {}
+    if row.score is not None and _outside(row.score, STANDARDISED_SCORE_MAX):
+        problems["score"] = _("The score %(value)s lies outside 0 to %(high)s (one decimal at most).") % {
+            "value": row.score,
+            "high": STANDARDISED_SCORE_MAX,
+        }
+    for field, level in (("level", row.level), ("adjusted_level", row.adjusted_level)):
+        if level and level not in test.levels:
+            problems[field] = _("%(value)s is not a level of this test (%(provider)s); choose one of %(levels)s.") % {
+                "value": level,
+                "provider": test.get_provider_display(),
+                "levels": ", ".join(test.levels),
+            }
+    if row.level_value is not None and _outside(row.level_value, LEVEL_VALUE_MAX):
+        problems["level_value"] = _("The level value %(value)s lies outside 0 to %(high)s (one decimal at most).") % {
+            "value": row.level_value,
+            "high": LEVEL_VALUE_MAX,
+        }
+    return problems
+
+
 @transaction.atomic
 def standardised_results_save(
     *, actor: Any, test: StandardisedTest, group: Group, values: Mapping[int, StandardisedValues]
 ) -> int:
-    """Sets a group's results for one standardised test; an empty row clears the pupil's result."""
+    """Sets a group's results for one standardised test; an empty row clears the pupil's result.
+
+    Refuses the whole set when one row has a level outside the provider's levels or a number out
+    of bounds, naming the pupil.
+    """
     _require_group(actor, group)
     if test.school_id != group.school_id or test.year_id != group.year_id:
         raise PermissionDenied
     pupils = _reachable_pupils(actor, group, set(values))
     errors = [
-        _("%(pupil)s: a score cannot be negative.") % {"pupil": pupils[pid].display_name}
+        _("%(pupil)s: %(problem)s") % {"pupil": pupils[pid].display_name, "problem": message}
         for pid, row in values.items()
-        if row.score is not None and row.score < 0
+        for message in standardised_problems(test, row).values()
     ]
     if errors:
         raise ValidationError(errors)

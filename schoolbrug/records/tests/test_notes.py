@@ -14,6 +14,7 @@ from schoolbrug.sis.models import Guardian
 from schoolbrug.sis.testing import SchoolTestCase
 
 from ..models import Note, NoteCategory
+from ..selectors.notes import notes_published_for_guardian
 from ..services.notes import note_create, note_reply_from_guardian
 from .helpers_diary import login, make_categories
 
@@ -53,8 +54,27 @@ class NoteServiceTests(NoteTestCase):
         self.assertEqual(reply.category, note.category)
         self.assertIsNone(reply.read_by_staff_at)
         self.assertEqual(reply.source, Note.Source.GUARDIAN)
-        again = note_reply_from_guardian(guardian_account=self.paula.user, note=reply, text="Nog iets")
-        self.assertEqual(again.subject, "Re: Uitstapje")
+
+    def test_a_reply_takes_no_reply_only_a_schools_note_does(self) -> None:
+        note = self.note()
+        reply = note_reply_from_guardian(guardian_account=self.paula.user, note=note, text="Dank je wel!")
+        for account in (self.paula.user, self.dirk.user):
+            with self.assertRaises(PermissionDenied):
+                note_reply_from_guardian(guardian_account=account, note=reply, text="Nog iets")
+        # A stale copy that still says "staff" does not get past the check either.
+        stale_copy = Note.objects.get(pk=reply.pk)
+        stale_copy.source = Note.Source.STAFF
+        with self.assertRaises(PermissionDenied):
+            note_reply_from_guardian(guardian_account=self.paula.user, note=stale_copy, text="Nog iets")
+        self.assertEqual(list(Note.objects.filter(source=Note.Source.GUARDIAN)), [reply])
+
+    def test_guardians_see_the_schools_notes_and_only_their_own_replies(self) -> None:
+        note = self.note()
+        reply = note_reply_from_guardian(guardian_account=self.paula.user, note=note, text="Dank je wel!")
+        self.note(category="care", subject="Intern")
+        self.assertCountEqual(notes_published_for_guardian(user=self.paula.user, pupil=self.sam), [reply, note])
+        self.assertEqual(list(notes_published_for_guardian(user=self.dirk.user, pupil=self.sam)), [note])
+        self.assertEqual(list(notes_published_for_guardian(user=self.otto.user, pupil=self.sam)), [])
 
     def test_reply_author_name_comes_from_the_guardian_record(self) -> None:
         Guardian.objects.filter(pk=self.paula.record.pk).update(first_name="Paulien", prefix="de")

@@ -160,13 +160,13 @@ class GroupEntryTests(ResultsTestCase):
         data = entry_data(self.group3_pupils(), {self.sam.pk: "34"}, fields)
         index = self.group3_pupils().index(self.sam)
         data.update(
-            {f"rows-{index}-level": "II", f"rows-{index}-adjusted_level": "B", f"rows-{index}-level_value": "3.5"}
+            {f"rows-{index}-level": "II", f"rows-{index}-adjusted_level": "III", f"rows-{index}-level_value": "3.5"}
         )
         self.assertEqual(self.client.post(entry, data).status_code, 302)
         result = StandardisedResult.objects.get()
         self.assertEqual(
             (result.pupil, result.score, result.level, result.adjusted_level, result.level_value),
-            (self.sam, Decimal(34), "II", "B", Decimal("3.5")),
+            (self.sam, Decimal(34), "II", "III", Decimal("3.5")),
         )
         data[f"rows-{index}-score"] = "-1"
         self.assertEqual(self.client.post(entry, data).status_code, 400)

@@ -122,7 +122,9 @@ def standardised_entry(request: HttpRequest, group_id: int, test_id: int) -> Htt
     initial = [
         {"pupil": p.pk, **({f: getattr(existing[p.pk], f) for f in fields} if p.pk in existing else {})} for p in pupils
     ]
-    formset = StandardisedResultFormSet(request.POST or None, initial=initial, pupils=pupils, prefix="rows")
+    formset = StandardisedResultFormSet(
+        request.POST or None, initial=initial, pupils=pupils, row_kwargs={"test": test}, prefix="rows"
+    )
     status = 200
     if request.method == "POST":
         if formset.is_valid():

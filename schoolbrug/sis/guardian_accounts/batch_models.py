@@ -2,7 +2,8 @@
 
 The items are the work list of the task worker and, at the same time, the record of what
 happened to each guardian: a re-run only touches items that are still pending, so nobody is
-invited twice by the same batch.
+invited twice by the same batch. An item whose e-mail the mail server refused is "failed" with
+the reason; resuming the batch puts those back to pending (sent items stay as they are).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class InvitationBatch(models.Model):
     total = models.PositiveIntegerField(_("total"), default=0)
     sent_count = models.PositiveIntegerField(_("sent"), default=0)
     skipped_count = models.PositiveIntegerField(_("skipped"), default=0)
+    failed_count = models.PositiveIntegerField(_("failed"), default=0)
     # Generated when the confirmation page is shown: confirming twice returns the first batch.
     client_key = models.UUIDField(_("request key"))
 
@@ -56,7 +58,7 @@ class InvitationBatch(models.Model):
 
     @property
     def processed(self) -> int:
-        return self.sent_count + self.skipped_count
+        return self.sent_count + self.skipped_count + self.failed_count
 
     @property
     def is_finished(self) -> bool:
@@ -72,6 +74,8 @@ class InvitationBatchItem(models.Model):
         PENDING = "pending", _("pending")
         SENT = "sent", _("sent")
         SKIPPED = "skipped", _("skipped")
+        # The mail server refused the e-mail: nothing reached the guardian, so it may be retried.
+        FAILED = "failed", _("failed")
 
     batch = models.ForeignKey(InvitationBatch, on_delete=models.CASCADE, related_name="items")
     guardian = models.ForeignKey(Guardian, on_delete=models.CASCADE, related_name="invitation_batch_items")

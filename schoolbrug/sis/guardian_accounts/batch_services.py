@@ -3,7 +3,9 @@
 The web request only writes the batch and its items (two statements, however many guardians)
 and enqueues the task after commit. The task walks the pending items; each item is marked sent
 or skipped in the same transaction as the invitation it issues, so a re-run (worker restart,
-"resume") continues where the last one stopped and never invites a guardian twice.
+"resume") continues where the last one stopped and never invites a guardian twice. The e-mail
+leaves after that commit; when the mail server refuses it, the item becomes "failed" with the
+reason, and "resume" sends those again (and only those, with the pending ones).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import policies
 from ..models import Guardian
 from .batch_models import InvitationBatch, InvitationBatchItem
+from .invitations import Delivery
 from .selectors import can_manage_guardian_accounts, email_problem
 
 logger = logging.getLogger(__name__)
@@ -101,16 +104,28 @@ def is_stalled(batch: InvitationBatch, now: dt.datetime | None = None) -> bool:
     return (now or timezone.now()) - last_sign > STALLED_AFTER
 
 
+def can_resume(batch: InvitationBatch, now: dt.datetime | None = None) -> bool:
+    return is_stalled(batch, now) or (batch.is_finished and batch.failed_count > 0)
+
+
 def invitation_batch_resume(*, actor: Any, batch: InvitationBatch) -> InvitationBatch:
-    """Enqueues a batch again after its worker died (an enqueue after commit can be lost)."""
+    """Enqueues a batch again after its worker died (an enqueue after commit can be lost), or to
+    retry the e-mails that failed. Sent items are never sent again."""
     staff = policies.staff_member_of(actor)
     if staff is None or not staff.is_application_admin or staff.school_id != batch.school_id:
         raise PermissionDenied
-    if not is_stalled(batch):
+    if not can_resume(batch):
         return batch
     with transaction.atomic():
+        locked = InvitationBatch.objects.select_for_update(of=("self",)).get(pk=batch.pk)
+        retried = InvitationBatchItem.objects.filter(batch=locked, state=InvitationBatchItem.State.FAILED).update(
+            state=InvitationBatchItem.State.PENDING, reason="", processed_at=None
+        )
         InvitationBatch.objects.filter(pk=batch.pk).update(
-            status=InvitationBatch.Status.QUEUED, heartbeat_at=timezone.now()
+            status=InvitationBatch.Status.QUEUED,
+            heartbeat_at=timezone.now(),
+            failed_count=F("failed_count") - retried,
+            finished_at=None,
         )
         batch_id = batch.pk
         transaction.on_commit(lambda: _enqueue(batch_id))
@@ -157,7 +172,7 @@ def invitation_batch_run(*, batch_id: int, chunk_size: int = 50) -> InvitationBa
 
 
 def _process_item(*, batch_id: int, item_id: int, actor: Any) -> None:
-    from .invitations import guardian_invite  # part B's single-invitation service
+    from . import invitations  # looked up at call time, so tests can stand in for the service
 
     with transaction.atomic():
         # Locked and re-checked: a second worker on the same batch skips what this one holds.
@@ -172,11 +187,15 @@ def _process_item(*, batch_id: int, item_id: int, actor: Any) -> None:
         reason = email_problem(item.guardian.email)
         if not reason:
             try:
-                outcome = guardian_invite(actor=actor, guardian=item.guardian, batch_key=str(batch_id))
+                outcome = invitations.guardian_invite(actor=actor, guardian=item.guardian, batch_key=str(batch_id))
             except (ValidationError, PermissionDenied) as error:
                 reason = "; ".join(getattr(error, "messages", [])) or str(_("refused"))
             else:
                 reason = "" if outcome.sent else (outcome.skipped_reason or str(_("not sent")))
+                if outcome.sent:
+                    delivery = outcome.delivery
+                    # Runs after guardian_invite's own callback, which hands the mail over.
+                    transaction.on_commit(lambda: _record_delivery(batch_id, item_id, delivery))
         now = timezone.now()
         item.state = InvitationBatchItem.State.SKIPPED if reason else InvitationBatchItem.State.SENT
         item.reason = reason[:300]
@@ -184,3 +203,17 @@ def _process_item(*, batch_id: int, item_id: int, actor: Any) -> None:
         item.save(update_fields=["state", "reason", "processed_at"])
         counter = "skipped_count" if reason else "sent_count"
         InvitationBatch.objects.filter(pk=batch_id).update(**{counter: F(counter) + 1}, heartbeat_at=now)
+
+
+def _record_delivery(batch_id: int, item_id: int, delivery: Delivery) -> None:
+    """Turns a sent item into a failed one when the mail server refused its e-mail."""
+    if not delivery.failed:
+        return
+    with transaction.atomic():
+        changed = InvitationBatchItem.objects.filter(pk=item_id, state=InvitationBatchItem.State.SENT).update(
+            state=InvitationBatchItem.State.FAILED, reason=delivery.error[:300], processed_at=timezone.now()
+        )
+        if changed:
+            InvitationBatch.objects.filter(pk=batch_id).update(
+                sent_count=F("sent_count") - 1, failed_count=F("failed_count") + 1
+            )

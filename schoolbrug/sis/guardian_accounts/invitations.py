@@ -5,11 +5,18 @@
 - `actor` must be an application administrator of the guardian's school (PermissionDenied else).
 - A guardian without an e-mail address, or with a malformed one, is skipped with a reason.
 - The guardian's account is created when missing (kind guardian, username = e-mail address,
-  names and language from the guardian record) or found: an existing guardian account under the
-  same address is the same person (in another school, or another family) and is linked rather
-  than duplicated. An inactive account is made active again.
+  names and language from the guardian record) and linked at once: nobody owns it yet. An
+  existing guardian account under the same address (of another school, or another family) is
+  invited, not duplicated, but NOT linked now: a typo or another school's mistake must not hand
+  that account these children. The token keeps the guardian reference, and the record is linked
+  when the link is redeemed (`link_guardian_on_redeem`, registered in SisConfig.ready); a working
+  login redeems it with its current password, never by setting a new one. The guardian's own
+  inactive account is made active again.
 - A fresh activation token is issued (older unused links of the account stop working) and the
   e-mail, in the guardian's language, goes out after the transaction commits.
+- Delivery failures are not swallowed: `outcome.delivery` tells, once the transaction has
+  committed, whether the mail server took the message (`delivery.failed`, `delivery.error`). A
+  failed mail withdraws its token, so the same batch key may send again.
 - With a `batch_key`, a repeat for the same guardian and key sends nothing and answers "already
   sent in this batch": the issued tokens are the record (ActivationToken.reference/batch_key).
 
@@ -24,7 +31,7 @@ mail, and a task would have to store it in its arguments in the database.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -43,7 +50,9 @@ from schoolbrug.accounts.activation import (
     ActivationToken,
     activation_token_already_issued,
     activation_token_issue,
+    activation_token_withdraw,
     hash_token,
+    needs_current_password,
 )
 from schoolbrug.accounts.models import Account
 from schoolbrug.core.mail import KIND_HEADER, SCHOOL_HEADER, mark_secret
@@ -54,21 +63,37 @@ from ..models import Guardian, StaffMember
 logger = logging.getLogger("schoolbrug.invitations")
 
 MAIL_KIND = "invitation"
+REFERENCE_PREFIX = "sis.guardian:"
 REASON_NO_EMAIL = _("no e-mail address")
 REASON_INVALID_EMAIL = _("invalid e-mail address")
 REASON_ALREADY_SENT = _("already sent in this batch")
 
 
+@dataclass
+class Delivery:
+    """What became of the e-mail. Filled in after the transaction commits, when it is handed to
+    the mail server; until then `attempted` is False (e.g. inside a caller's transaction)."""
+
+    attempted: bool = False
+    error: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.attempted and bool(self.error)
+
+
 @dataclass(frozen=True)
 class InvitationOutcome:
+    # "Issued": a token was made and the e-mail queued for after the commit; see `delivery`.
     sent: bool
     skipped_reason: str = ""
     account: Account | None = None
+    delivery: Delivery = field(default_factory=Delivery)
 
 
 def guardian_reference(guardian: Guardian) -> str:
     """How activation tokens name the guardian record they were issued for."""
-    return f"sis.guardian:{guardian.pk}"
+    return f"{REFERENCE_PREFIX}{guardian.pk}"
 
 
 def can_invite_guardian(user: Any, guardian: Guardian) -> bool:
@@ -90,7 +115,9 @@ def guardian_invite(
     with transaction.atomic():
         # One invitation per guardian at a time: the lock orders concurrent requests, so the
         # batch check below sees the other's token.
-        guardian = Guardian.objects.select_for_update(of=("self",)).select_related("school", "account").get(pk=guardian.pk)
+        guardian = (
+            Guardian.objects.select_for_update(of=("self",)).select_related("school", "account").get(pk=guardian.pk)
+        )
         if activation_token_already_issued(reference=reference, batch_key=batch_key):
             return InvitationOutcome(sent=False, skipped_reason=str(REASON_ALREADY_SENT), account=guardian.account)
         email = guardian.email.strip().lower()
@@ -102,7 +129,9 @@ def guardian_invite(
             return InvitationOutcome(sent=False, skipped_reason=str(REASON_INVALID_EMAIL), account=guardian.account)
 
         account, created = _account_for(guardian, email)
-        reactivated = not account.is_active
+        linked = guardian.account_id == account.pk
+        # Only an account this record already holds is reactivated; anyone else's waits for redemption.
+        reactivated = linked and not account.is_active
         if reactivated:
             account.is_active = True
             account.save(update_fields=["is_active"])
@@ -129,12 +158,14 @@ def guardian_invite(
                 "guardian_id": guardian.pk,
                 "account_id": account.pk,
                 "account_created": created,
+                "linked": linked,
                 "reactivated": reactivated,
                 "batch_key": batch_key,
             },
         )
-        transaction.on_commit(lambda: _deliver(message))
-    return InvitationOutcome(sent=True, account=account)
+        delivery = Delivery()
+        transaction.on_commit(lambda: _deliver(message, raw_token, delivery))
+    return InvitationOutcome(sent=True, account=account, delivery=delivery)
 
 
 def _account_for(guardian: Guardian, email: str) -> tuple[Account, bool]:
@@ -144,8 +175,8 @@ def _account_for(guardian: Guardian, email: str) -> tuple[Account, bool]:
         return current, False
     holder = Account.objects.filter(kind=Account.Kind.GUARDIAN, email=email).first()
     if holder is not None:
-        # The same person known to another school (or family): one login for all his records.
-        _link(guardian, holder)
+        # Probably the same person known to another school (or family): one login for all his
+        # records, but only once he accepts the link (see the module docstring).
         return holder, False
     if current is not None and not Guardian.objects.filter(account=current).exclude(pk=guardian.pk).exists():
         # The school corrected the address of an account only this record uses: the login
@@ -169,6 +200,17 @@ def _link(guardian: Guardian, account: Account) -> None:
     guardian.save(update_fields=["account", "updated_at"])
 
 
+def link_guardian_on_redeem(*, token: ActivationToken, account: Account) -> None:
+    """Redeem hook for "sis.guardian:<pk>" tokens: the record now belongs to whoever redeemed it."""
+    pk = token.reference.removeprefix(REFERENCE_PREFIX)
+    if not pk.isdigit():
+        return
+    guardian = Guardian.objects.select_for_update(of=("self",)).filter(pk=int(pk), school_id=token.school_id).first()
+    if guardian is None or guardian.account_id == account.pk:
+        return
+    _link(guardian, account)
+
+
 def _signature_name(actor: Account, school_id: int) -> str:
     staff = StaffMember.objects.filter(account=actor, school_id=school_id).first()
     return staff.full_name if staff is not None else actor.get_full_name()
@@ -182,6 +224,8 @@ def _invitation_message(*, actor: Account, guardian: Guardian, account: Account,
         "school": school,
         "username": account.email,
         "link": link,
+        # A working login is asked for its password on the link's page, not for a new one.
+        "existing_login": needs_current_password(account),
         "expires_at": ActivationToken.objects.values_list("expires_at", flat=True).get(
             token_hash=hash_token(raw_token)
         ),
@@ -207,8 +251,12 @@ def _invitation_message(*, actor: Account, guardian: Guardian, account: Account,
     return mark_secret(message, link)
 
 
-def _deliver(message: EmailMessage) -> None:
+def _deliver(message: EmailMessage, raw_token: str, delivery: Delivery) -> None:
     try:
         message.send()
-    except Exception:  # the link stays valid and the school can send again; never log the body
+    except Exception as error:  # reported to the caller; never log the body, it holds the link
         logger.exception("invitation e-mail to %s could not be sent", ", ".join(message.recipients()))
+        delivery.error = (str(error) or type(error).__name__)[:250]
+        # Nobody received this link: it must not work, nor count as "already sent" on a retry.
+        activation_token_withdraw(raw_token=raw_token)
+    delivery.attempted = True

@@ -122,7 +122,13 @@ def guardian_account_send(request: HttpRequest) -> HttpResponse:
 def invitation_batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = selectors.get_invitation_batch_for_user_or_404(request.user, batch_id)
     skipped = [(item.guardian, selectors.skip_reason_label(item.reason)) for item in selectors.skipped_items(batch)]
-    context = {"batch": batch, "skipped": skipped, "stalled": batch_services.is_stalled(batch)}
+    context = {
+        "batch": batch,
+        "skipped": skipped,
+        "failed": list(selectors.failed_items(batch)),
+        "stalled": batch_services.is_stalled(batch),
+        "can_resume": batch_services.can_resume(batch),
+    }
     template = "sis/guardian_accounts/batch.html"
     if getattr(request, "htmx", False):
         template += "#progress"  # the polled part only

@@ -233,3 +233,12 @@ def skipped_items(batch: InvitationBatch) -> QuerySet[InvitationBatchItem]:
         .select_related("guardian")
         .order_by("guardian__last_name", "guardian__first_name", "pk")
     )
+
+
+def failed_items(batch: InvitationBatch) -> QuerySet[InvitationBatchItem]:
+    """Items whose e-mail the mail server refused; "resume" sends these again."""
+    return (
+        batch.items.filter(state=InvitationBatchItem.State.FAILED)
+        .select_related("guardian")
+        .order_by("guardian__last_name", "guardian__first_name", "pk")
+    )

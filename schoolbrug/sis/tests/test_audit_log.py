@@ -7,6 +7,8 @@ from django.urls import reverse
 from schoolbrug.accounts.audit import AuditEvent, record
 from schoolbrug.accounts.two_factor.testing import verified_login
 from schoolbrug.core.testing import assert_same_query_count, count_queries
+from schoolbrug.sis.models import Guardianship
+from schoolbrug.sis.services import guardianship_update, pupil_update
 from schoolbrug.sis.testing import SchoolTestCase
 
 URL = "/staff/audit-log/"
@@ -116,3 +118,50 @@ class PupilFileViewAuditTests(SchoolTestCase):
         self.client.force_login(self.tess.user)
         self.assertEqual(self.client.get(reverse("staff:pupil", args=[self.olivia.pk])).status_code, 404)
         self.assertFalse(AuditEvent.objects.filter(kind=AuditEvent.Kind.CONTACT_VIEWED).exists())
+
+
+class RecordChangeAuditTests(SchoolTestCase):
+    """Changes of pupil and family records are audited by field name, never with contact values."""
+
+    def changes(self) -> list[AuditEvent]:
+        return list(AuditEvent.objects.filter(kind=AuditEvent.Kind.RECORD_CHANGED).order_by("pk"))
+
+    def test_guardianship_update_records_field_names_and_the_access_right_booleans(self) -> None:
+        relation = Guardianship.objects.get(guardian=self.dirk.record, pupil=self.sam)
+        guardianship_update(
+            actor=self.ada.user,
+            guardianship=relation,
+            guardian_data={"email": "dirk.geheim@test.nl", "phone_mobile": "06 99999999", "city": "Zutphen"},
+            relation_data={"portal_access": False, "portal_access_reason": "Rechterlijke uitspraak"},
+        )
+        [event] = self.changes()
+        self.assertEqual(
+            (event.school_id, event.subject, event.actor_id),
+            (self.school.pk, f"guardianship {relation.pk}", self.ada.user.pk),
+        )
+        self.assertEqual(sorted(event.data["guardian_fields"]), ["email", "phone_mobile"])
+        self.assertEqual(sorted(event.data["relation_fields"]), ["portal_access", "portal_access_reason"])
+        self.assertEqual(event.data["portal_access"], {"old": True, "new": False})
+        self.assertNotIn("has_custody", event.data)
+        text = str(event.data) + event.subject
+        for value in ("dirk.geheim", "99999999", "Rechterlijke", "dirk@test.nl"):
+            self.assertNotIn(value, text)
+
+    def test_custody_change_is_recorded_with_old_and_new(self) -> None:
+        relation = Guardianship.objects.get(guardian=self.gerda.record, pupil=self.sam)
+        guardianship_update(
+            actor=self.ada.user, guardianship=relation, guardian_data={}, relation_data={"has_custody": True}
+        )
+        [event] = self.changes()
+        self.assertEqual(event.data["relation_fields"], ["has_custody"])
+        self.assertEqual(event.data["has_custody"], {"old": False, "new": True})
+
+    def test_pupil_update_records_the_changed_field_names(self) -> None:
+        pupil_update(actor=self.ada.user, pupil=self.sam, data={"phone": "0570 654321", "first_name": "Sam"})
+        [event] = self.changes()
+        self.assertEqual((event.school_id, event.subject), (self.school.pk, f"pupil {self.sam.pk}"))
+        self.assertEqual(event.data, {"pupil_fields": ["phone"]})
+
+    def test_saving_without_changes_records_nothing(self) -> None:
+        pupil_update(actor=self.ada.user, pupil=self.sam, data={"first_name": "Sam"})
+        self.assertEqual(self.changes(), [])

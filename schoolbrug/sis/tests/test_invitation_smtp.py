@@ -15,7 +15,6 @@ from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
-from django.utils.translation import gettext
 
 from schoolbrug.accounts.activation import ActivationToken
 from schoolbrug.core.mail import OutgoingMail
@@ -85,6 +84,9 @@ class InvitationOverSmtpTests(SchoolTestCase):
         return str(part.get_content()).replace("\r\n", "\n")  # type: ignore[attr-defined]
 
     def test_delivered_headers_link_and_signature(self) -> None:
+        # Dirk never chose a password (a first invitation); a working login would confirm instead.
+        self.dirk.user.set_unusable_password()
+        self.dirk.user.save(update_fields=["password"])
         message = self.invite(self.dirk.record)
         self.assertEqual(message["To"], "dirk@test.nl")
         self.assertEqual(message["From"], settings.DEFAULT_FROM_EMAIL)
@@ -112,16 +114,23 @@ class InvitationOverSmtpTests(SchoolTestCase):
         Guardian.objects.filter(pk=self.otto.record.pk).update(language="en")
         dutch = self.invite(self.dirk.record)
         english = self.invite(Guardian.objects.get(pk=self.otto.record.pk))
-        for message, language, other in ((dutch, "nl", "en"), (english, "en", "nl")):
+        # Literal text, not gettext: an untranslated message would make gettext answer English too.
+        cases = (
+            (dutch, "nl", "en", "Kies uw wachtwoord via deze link:", "Choose your password"),
+            (english, "en", "nl", "Choose your password with this link:", "Kies uw wachtwoord"),
+        )
+        for message, language, other, expected_line, other_line in cases:
             self.assertEqual(message["Content-Language"], language)
             body = self.body_of(message)
             token = ActivationToken.objects.filter(account__email=message["To"]).latest("created_at")
             moment = timezone.localtime(token.expires_at)
             with translation.override(language):
-                expected_line = gettext("Choose your password with this link:")
                 expected_date = dateformat.format(moment, "l j F Y")
             with translation.override(other):
                 other_date = dateformat.format(moment, "l j F Y")
             self.assertIn(expected_line, body)
+            self.assertNotIn(other_line, body)
             self.assertIn(expected_date, body)
             self.assertNotIn(other_date, body)
+        self.assertIn("OBS Testschool nodigt u uit voor Schoolbrug", self.body_of(dutch))
+        self.assertIn("OBS Testschool invites you to Schoolbrug", self.body_of(english))

@@ -18,9 +18,10 @@ from schoolbrug.accounts.models import Account
 from schoolbrug.accounts.two_factor.testing import verified_login
 from schoolbrug.core.mail import OutgoingMail
 from schoolbrug.core.testing import assert_same_query_count, count_queries
+from schoolbrug.sis import policies
 from schoolbrug.sis.guardian_accounts.invitations import guardian_invite
 from schoolbrug.sis.models import Guardian, Guardianship
-from schoolbrug.sis.testing import SchoolTestCase, link, make_guardian_account, make_school
+from schoolbrug.sis.testing import PASSWORD, SchoolTestCase, link, make_guardian_account, make_school
 
 LINK = re.compile(r"https?://\S+/accounts/activate/([A-Za-z0-9_-]+)/")
 NEW_PASSWORD = "mijn nieuwe lange wachtwoord"
@@ -97,13 +98,75 @@ class InvitationServiceTests(SchoolTestCase):
         self.dirk.user.refresh_from_db()
         self.assertTrue(self.dirk.user.is_active)
 
-    def test_an_address_already_used_by_a_guardian_account_is_the_same_person(self) -> None:
+    def known_elsewhere(self) -> Any:
         elsewhere, _prev, _year = make_school("CBS Tweede")
-        known = make_guardian_account(elsewhere, "mila@test.nl", "Mila", "de Vries")
+        return make_guardian_account(elsewhere, "mila@test.nl", "Mila", "de Vries")
+
+    def test_an_address_already_used_by_a_guardian_account_is_the_same_person(self) -> None:
+        known = self.known_elsewhere()
         before = Account.objects.count()
         outcome = self.invite(self.mila)
+        # Invited as the same person (no second account) but not linked before he accepts.
         self.assertEqual(outcome.account, known.account)
         self.assertEqual(Account.objects.count(), before)
+        self.mila.refresh_from_db()
+        self.assertIsNone(self.mila.account)
+        token = ActivationToken.objects.get(account=known.account, used_at=None, revoked_at=None)
+        self.assertEqual(token.reference, f"sis.guardian:{self.mila.pk}")
+        [message] = mail.outbox
+        self.assertEqual(message.to, ["mila@test.nl"])
+        event = AuditEvent.objects.get(kind=AuditEvent.Kind.INVITATION_SENT)
+        self.assertEqual((event.data["linked"], event.data["account_created"]), (False, False))
+
+    def test_the_existing_account_reaches_the_child_only_after_confirming_with_its_password(self) -> None:
+        known = self.known_elsewhere()
+        self.invite(self.mila)
+        self.assertNotIn(self.olivia, policies.pupils_visible_to(known.account))
+        self.assertIn("confirm with your current password", mail.outbox[0].body)  # Mila reads English
+        url, _token = link_in(mail.outbox[0])
+        path = url.removeprefix("http://127.0.0.1:8000")
+        page = self.client.get(path)
+        # The link asks for the current password; it offers no way to choose a new one.
+        self.assertTemplateUsed(page, "accounts/activate_confirm.html")
+        self.assertNotContains(page, "new_password1")
+        response = self.client.post(path, {"password": PASSWORD})
+        self.assertRedirects(response, reverse("accounts:login"))
+        self.mila.refresh_from_db()
+        self.assertEqual(self.mila.account, known.account)
+        self.assertIn(self.olivia, policies.pupils_visible_to(known.account))
+        known.account.refresh_from_db()
+        self.assertTrue(known.account.check_password(PASSWORD))
+        self.assertEqual(self.client.get(path).status_code, 410)  # used up
+
+    def test_a_wrong_password_is_refused_and_links_nothing(self) -> None:
+        known = self.known_elsewhere()
+        self.invite(self.mila)
+        url, _token = link_in(mail.outbox[0])
+        path = url.removeprefix("http://127.0.0.1:8000")
+        response = self.client.post(path, {"password": "niet het wachtwoord"})
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("password", response.context["form"].errors)
+        # Trying to set a new password through the same link changes nothing either.
+        self.client.post(path, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+        self.mila.refresh_from_db()
+        self.assertIsNone(self.mila.account)
+        self.assertNotIn(self.olivia, policies.pupils_visible_to(known.account))
+        known.account.refresh_from_db()
+        self.assertTrue(known.account.check_password(PASSWORD))
+        self.assertTrue(AuditEvent.objects.filter(kind=AuditEvent.Kind.LOGIN_FAILED, actor_id=known.account.pk))
+        self.assertIsNone(ActivationToken.objects.get(account=known.account, revoked_at=None).used_at)
+
+    def test_an_inactive_account_of_someone_else_stays_inactive_until_redeemed(self) -> None:
+        known = self.known_elsewhere()
+        Account.objects.filter(pk=known.account.pk).update(is_active=False)
+        self.invite(self.mila)
+        known.account.refresh_from_db()
+        self.assertFalse(known.account.is_active)
+        url, _token = link_in(mail.outbox[0])
+        path = url.removeprefix("http://127.0.0.1:8000")
+        self.client.post(path, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+        known.account.refresh_from_db()
+        self.assertTrue(known.account.is_active)
         self.mila.refresh_from_db()
         self.assertEqual(self.mila.account, known.account)
 
