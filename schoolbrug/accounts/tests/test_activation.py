@@ -18,9 +18,9 @@ from schoolbrug.accounts.activation import (
     ActivationToken,
     activation_token_issue,
     activation_token_redeem,
-    register_redeem_handler,
     activation_token_state,
     activation_tokens_revoke,
+    register_redeem_handler,
 )
 from schoolbrug.accounts.audit import AuditEvent
 from schoolbrug.accounts.models import Account

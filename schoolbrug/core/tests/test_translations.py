@@ -11,13 +11,13 @@ CATALOGUE = Path(settings.BASE_DIR) / "schoolbrug" / "locale" / "nl" / "LC_MESSA
 
 
 def entries(po_text: str) -> list[str]:
-    # Entries are separated by blank lines; the first is the header.
-    return [block for block in re.split(r"\n\s*\n", po_text) if "msgid" in block][1:]
+    # Entries are separated by blank lines; the first is the header. Obsolete entries ("#~") are
+    # kept by gettext for reference only.
+    blocks = [block for block in re.split(r"\n\s*\n", po_text) if "msgid" in block][1:]
+    return [block for block in blocks if re.search(r"^msgid ", block, flags=re.MULTILINE)]
 
 
 def is_untranslated(entry: str) -> bool:
-    if entry.lstrip().startswith("#~"):
-        return False  # obsolete entries are kept for reference only
     msgstrs = re.findall(r'^msgstr(?:\[\d+\])? "(.*)"((?:\n".*")*)', entry, flags=re.MULTILINE)
     return any(not (first + "".join(re.findall(r'"(.*)"', rest))) for first, rest in msgstrs)
 
@@ -47,7 +47,7 @@ def test_compiled_catalogue_matches_its_source() -> None:
     po_text = (CATALOGUE / "django.po").read_text(encoding="utf-8")
     stale = []
     for entry in entries(po_text):
-        if entry.lstrip().startswith("#~") or "msgctxt" in entry or "msgid_plural" in entry:
+        if "msgctxt" in entry or "msgid_plural" in entry:
             continue
         msgid = re.search(r'^msgid "(.*)"((?:\n".*")*)', entry, flags=re.MULTILINE)
         msgstr = re.search(r'^msgstr "(.*)"((?:\n".*")*)', entry, flags=re.MULTILINE)

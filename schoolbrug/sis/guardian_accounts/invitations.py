@@ -203,7 +203,7 @@ def _link(guardian: Guardian, account: Account) -> None:
 def link_guardian_on_redeem(*, token: ActivationToken, account: Account) -> None:
     """Redeem hook for "sis.guardian:<pk>" tokens: the record now belongs to whoever redeemed it."""
     pk = token.reference.removeprefix(REFERENCE_PREFIX)
-    if not pk.isdigit():
+    if not pk.isdigit() or token.school_id is None:
         return
     guardian = Guardian.objects.select_for_update(of=("self",)).filter(pk=int(pk), school_id=token.school_id).first()
     if guardian is None or guardian.account_id == account.pk:
