@@ -42,6 +42,10 @@ if TYPE_CHECKING:
 BASE_DIR = Path(__file__).resolve().parent.parent
 BENCH_PG_DATABASE = "schoolbrug_bench"
 LOGIN_BACKEND = "schoolbrug.accounts.backends.EmailBackend"
+# WeasyPrint makes this page CPU-heavy, so it is reported on its own line, apart from the HTML pages.
+PDF_LABEL = "report PDF (parent)"
+# The demo writes no audit events; the bench adds these per school so the audit log page has rows.
+AUDIT_EVENTS_PER_SCHOOL = 100
 
 
 # --- shared with login_cost.py ------------------------------------------------------------------
@@ -141,6 +145,7 @@ class Page:
     label: str
     client: Client
     url: str
+    content_type: str = "text/html"
     seconds: list[float] = field(default_factory=list)
     queries: set[int] = field(default_factory=set)
 
@@ -187,6 +192,7 @@ def main() -> int:
         call_command("demo", verbosity=0)
         label = f"1x (demo: {Pupil.objects.count():,} pupils)"
         print(f"\nbuilt {label} in {time.perf_counter() - started:.1f} s")
+        seed_audit_events()
         analyze(connection)
         sizes.append((label, measure(args.rounds, args.warmup, connection)))
         report(label, sizes[-1][1])
@@ -195,6 +201,7 @@ def main() -> int:
         call_command("demo", schools=args.schools, pupils_per_school=args.pupils_per_school, verbosity=0)
         label = f"large (demo + {args.schools} x {args.pupils_per_school}: {Pupil.objects.count():,} pupils)"
         print(f"\nbuilt {label} in {time.perf_counter() - started:.1f} s")
+        seed_audit_events()
         analyze(connection)
         sizes.append((label, measure(args.rounds, args.warmup, connection)))
         report(label, sizes[-1][1])
@@ -202,6 +209,38 @@ def main() -> int:
         compare(sizes)
         print(f"\nfinished; {machine_note()}")
     return 0
+
+
+def seed_audit_events() -> None:
+    """AUDIT_EVENTS_PER_SCHOOL events for every school that has none yet: half about the school,
+    half logins (no school) of one of its staff, which the audit log also shows. Bulk-written
+    (the model is append-only; bulk_create only inserts). The large phase thus adds the new
+    schools' events, and the demo school's log stays the same among many more rows."""
+    from schoolbrug.accounts.audit import AuditEvent
+    from schoolbrug.sis.models import School, StaffMember
+
+    Kind = AuditEvent.Kind
+    kinds = [Kind.RECORD_CHANGED, Kind.CONTACT_VIEWED, Kind.MEDICAL_VIEWED, Kind.SETTING_CHANGED, Kind.EXPORTED]
+    seeded = {pk for pk in AuditEvent.objects.values_list("school_id", flat=True).distinct() if pk is not None}
+    events = []
+    for school in School.objects.exclude(pk__in=seeded).order_by("pk"):
+        staff = StaffMember.objects.filter(school=school, account__isnull=False).select_related("account").first()
+        actor_id, label = (staff.account_id, staff.account.email) if staff and staff.account else (None, "")
+        for n in range(AUDIT_EVENTS_PER_SCHOOL):
+            about_school = n % 2 == 0 or actor_id is None
+            events.append(
+                AuditEvent(
+                    kind=kinds[n % len(kinds)] if about_school else Kind.LOGIN_SUCCEEDED,
+                    actor_id=actor_id,
+                    actor_label=label,
+                    school_id=school.pk if about_school else None,
+                    subject=f"bench event {n}",
+                    ip_address="127.0.0.1",
+                    data={"n": n},
+                )
+            )
+    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    print(f"audit events: {len(events):,} added, {AuditEvent.objects.count():,} in all")
 
 
 def analyze(connection: Any) -> None:
@@ -213,27 +252,66 @@ def analyze(connection: Any) -> None:
 
 def measure(rounds: int, warmup: int, connection: Any) -> list[Result]:
     from django.test import Client
+    from django.urls import reverse
 
     from schoolbrug.accounts.models import Account
+    from schoolbrug.accounts.two_factor.testing import verified_login
+    from schoolbrug.records.models import Report
     from schoolbrug.sis import policies
-    from schoolbrug.sis.demo.schools import PARENT_EMAIL, PRINCIPAL_EMAIL, TEACHER_EMAIL, TEACHER_GROUP
+    from schoolbrug.sis.demo.schools import (
+        ADMIN_EMAIL,
+        PARENT_EMAIL,
+        PRINCIPAL_EMAIL,
+        TEACHER_EMAIL,
+        TEACHER_GROUP,
+    )
+
+    def account(email: str, kind: str) -> Account:
+        return Account.objects.get(email=email, kind=kind)
 
     def client_for(email: str, kind: str) -> Client:
         client = Client()
-        client.force_login(Account.objects.get(email=email, kind=kind), backend=LOGIN_BACKEND)
+        client.force_login(account(email, kind), backend=LOGIN_BACKEND)
         return client
 
-    teacher = Account.objects.get(email=TEACHER_EMAIL, kind=Account.Kind.STAFF)
+    teacher = account(TEACHER_EMAIL, Account.Kind.STAFF)
+    parent = account(PARENT_EMAIL, Account.Kind.GUARDIAN)
     group = policies.groups_visible_to(teacher).get(year__is_current=True, name=TEACHER_GROUP)
     # Lieke: in the teacher's group, with a sibling, medical data and three guardians.
     pupil = policies.pupils_visible_to(teacher).get(first_name="Lieke")
+    # ouder@'s child in the teacher's group; the demo gives each of ouder@'s children a locked report.
+    child = policies.pupils_visible_to(parent).get(placements__group=group)
+    report = Report.objects.filter(pupil=child, locked_at__isnull=False).order_by("pk").first()
+    if report is None:
+        raise SystemExit(f"the demo has no locked report for {PARENT_EMAIL}'s child {child.pk}")
+    admin_client = Client()
+    # Administrators only get past the 2FA gate with a verified second factor.
+    verified_login(admin_client, account(ADMIN_EMAIL, Account.Kind.STAFF))
     teacher_client = client_for(TEACHER_EMAIL, Account.Kind.STAFF)
+    parent_client = client_for(PARENT_EMAIL, Account.Kind.GUARDIAN)
+    on_child = {"pupil_id": child.pk}
     pages = [
-        Page("baseline GET /healthz", Client(), "/healthz"),
-        Page("group page (teacher)", teacher_client, f"/staff/groups/{group.pk}/"),
-        Page("pupil page (teacher)", teacher_client, f"/staff/pupils/{pupil.pk}/"),
-        Page("group list (principal)", client_for(PRINCIPAL_EMAIL, Account.Kind.STAFF), "/staff/groups/"),
-        Page("guardian home", client_for(PARENT_EMAIL, Account.Kind.GUARDIAN), "/portal/"),
+        Page("baseline GET /healthz", Client(), "/healthz", content_type="application/json"),
+        Page("group page (teacher)", teacher_client, reverse("staff:group", args=[group.pk])),
+        Page("pupil page (teacher)", teacher_client, reverse("staff:pupil", args=[pupil.pk])),
+        Page(
+            "absence week (teacher)",
+            teacher_client,
+            reverse("records:group-absences", args=[group.pk]) + "?view=week",
+        ),
+        Page("group list (principal)", client_for(PRINCIPAL_EMAIL, Account.Kind.STAFF), reverse("staff:groups")),
+        Page("guardian accounts (admin)", admin_client, reverse("staff:guardian-accounts")),
+        Page("audit log (admin)", admin_client, reverse("staff:audit-log")),
+        Page("parent dashboard", parent_client, reverse("portal:home")),
+        Page("child notes (parent)", parent_client, reverse("portal:child-notes", kwargs=on_child)),
+        Page("child absences (parent)", parent_client, reverse("portal:child-absences", kwargs=on_child)),
+        Page("child reports (parent)", parent_client, reverse("portal:child-reports", kwargs=on_child)),
+        Page(
+            PDF_LABEL,
+            parent_client,
+            reverse("portal:child-report-pdf", kwargs={**on_child, "report_id": report.pk}),
+            content_type="application/pdf",
+        ),
     ]
     counter = QueryCounter()
     with connection.execute_wrapper(counter):
@@ -246,6 +324,8 @@ def measure(rounds: int, warmup: int, connection: Any) -> list[Result]:
                 elapsed = time.perf_counter() - started
                 if response.status_code != 200:
                     raise SystemExit(f"{page.label}: {page.url} answered {response.status_code}, expected 200")
+                if not response["Content-Type"].startswith(page.content_type):
+                    raise SystemExit(f"{page.label}: {page.url} answered {response['Content-Type']}")
                 page.queries.add(counter.count - before)
                 if round_number >= warmup:
                     page.seconds.append(elapsed)
@@ -260,27 +340,45 @@ def measure(rounds: int, warmup: int, connection: Any) -> list[Result]:
 
 
 def report(label: str, results: list[Result]) -> None:
+    html = [r for r in results if r.label != PDF_LABEL]
+    width = max(len(r.url) for r in results)
     print(f"\n{label}")
-    print(f"  {'page':<24} {'url':<20} {'queries':>7} {'median ms':>10} {'p95 ms':>8} {'x baseline':>11}")
+    print(f"  {'page':<26} {'url':<{width}} {'queries':>7} {'median ms':>10} {'p95 ms':>8} {'x baseline':>11}")
+    for r in html:
+        print(f"  {r.label:<26} {r.url:<{width}} {r.queries:>7} {r.median_ms:>10.2f} {r.p95_ms:>8.2f} {r.ratio:>11.1f}")
     for r in results:
-        print(f"  {r.label:<24} {r.url:<20} {r.queries:>7} {r.median_ms:>10.2f} {r.p95_ms:>8.2f} {r.ratio:>11.1f}")
+        if r.label == PDF_LABEL:
+            print(
+                f"  separately, {r.label} {r.url}: {r.queries} queries, median {r.median_ms:.1f} ms"
+                f" (p95 {r.p95_ms:.1f} ms), {r.ratio:.0f}x baseline"
+            )
+    for r in results:
+        if "/" in r.queries:
+            print(f"  WARNING: {r.label}: query count varied between requests within this size ({r.queries})")
 
 
 def compare(sizes: list[tuple[str, list[Result]]]) -> None:
     (_, small), (_, large) = sizes
     print("\nlarge vs 1x; 'normalised' divides each page by its same-size baseline first (drift-free)")
     print(
-        f"  {'page':<24} {'queries 1x/large':>17} {'median ms 1x/large':>19} {'x baseline 1x/large':>20}"
+        f"  {'page':<26} {'queries 1x/large':>17} {'median ms 1x/large':>19} {'x baseline 1x/large':>20}"
         f" {'large/1x raw':>13} {'normalised':>11}"
     )
+    differ = []
     for s, g in zip(small, large, strict=True):
         queries = f"{s.queries}/{g.queries}" + ("" if s.queries == g.queries else " DIFFER")
+        if s.queries != g.queries:
+            differ.append(f"{s.label} ({s.queries} at 1x, {g.queries} at large)")
         medians = f"{s.median_ms:.2f}/{g.median_ms:.2f}"
         ratios = f"{s.ratio:.1f}/{g.ratio:.1f}"
         print(
-            f"  {s.label:<24} {queries:>17} {medians:>19} {ratios:>20}"
+            f"  {s.label:<26} {queries:>17} {medians:>19} {ratios:>20}"
             f" {g.median_ms / s.median_ms:>13.2f} {g.ratio / s.ratio:>11.2f}"
         )
+    for page in differ:
+        print(f"WARNING: query count differs between 1x and large: {page}")
+    if not differ:
+        print("query counts: equal at both sizes for every page")
 
 
 if __name__ == "__main__":

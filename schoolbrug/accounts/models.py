@@ -98,5 +98,6 @@ class Account(AbstractBaseUser, PermissionsMixin):
 
 from .activation import ActivationToken  # noqa: E402  (registers the model with this app)
 from .audit import AuditEvent  # noqa: E402  (registers the model with this app)
+from .sessions import AccountSession  # noqa: E402  (registers the model and its logout receiver)
 
-__all__ = ["Account", "AccountManager", "ActivationToken", "AuditEvent"]
+__all__ = ["Account", "AccountManager", "AccountSession", "ActivationToken", "AuditEvent"]

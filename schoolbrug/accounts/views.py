@@ -15,6 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from .forms import ChooseAccountForm, EmailAuthenticationForm
 from .models import Account
+from .sessions import remember_session
 from .two_factor import devices, flow
 
 # After a password opened two accounts, the choice must be made soon and in the same session.
@@ -35,6 +36,7 @@ class LoginView(auth_views.LoginView):
                 return ask_second_factor(self.request, account, self.get_redirect_url())
             response = super().form_valid(form)
             apply_session_rules(self.request, account)
+            remember_session(self.request, account)
             return response
         # The password opened two accounts: no session yet, the person chooses first.
         accounts = [form.get_user(), *form.other_accounts]
@@ -87,6 +89,7 @@ def choose_account(request: HttpRequest) -> HttpResponse:
             return ask_second_factor(request, account, pending.get("next") or "")
         login(request, account, backend=BACKEND)
         apply_session_rules(request, account)
+        remember_session(request, account)
         target = pending.get("next") or ""
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
             target = reverse("home")

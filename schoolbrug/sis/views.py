@@ -15,7 +15,8 @@ from . import audit_services, policies, selectors, services
 from .decorators import staff_required
 from .forms import GuardianForm, GuardianshipForm, PupilForm
 from .guardian_accounts.invitations import guardian_invite
-from .models import Guardian
+from .guardian_accounts.limits import SINGLE_KEY_PREFIX, LimitReached
+from .models import Guardian, Guardianship
 
 
 @staff_required
@@ -106,8 +107,26 @@ def guardianship_edit(request: HttpRequest, pupil_id: int, guardianship_id: int)
                 request, _("The data of %(name)s have been saved.") % {"name": guardianship.guardian.full_name}
             )
             if "send_invitation" in request.POST:
-                _send_invitation(request, guardianship.guardian)
+                try:
+                    _send_invitation(request, guardianship.guardian)
+                except LimitReached as error:
+                    # The data are saved; only the e-mail is refused (SECURITY 2.4.1).
+                    messages.error(request, error.message)
+                    guardianship = policies.get_guardianship_for_editor_or_404(request.user, pupil_id, guardianship_id)
+                    guardian_form = GuardianForm(instance=guardianship.guardian, prefix="guardian")
+                    relation_form = GuardianshipForm(instance=guardianship, prefix="relation")
+                    return _guardianship_page(request, guardianship, guardian_form, relation_form, status=429)
             return redirect("staff:pupil", pupil_id=pupil_id)
+    return _guardianship_page(request, guardianship, guardian_form, relation_form)
+
+
+def _guardianship_page(
+    request: HttpRequest,
+    guardianship: Guardianship,
+    guardian_form: GuardianForm,
+    relation_form: GuardianshipForm,
+    status: int = 200,
+) -> HttpResponse:
     context = {
         "pupil": guardianship.pupil,
         "guardianship": guardianship,
@@ -117,7 +136,7 @@ def guardianship_edit(request: HttpRequest, pupil_id: int, guardianship_id: int)
         # A repeated submit (double click, reload) carries the same key and sends nothing twice.
         "invitation_key": _invitation_key(request) or uuid.uuid4().hex,
     }
-    return render(request, "sis/guardianship_edit.html", context)
+    return render(request, "sis/guardianship_edit.html", context, status=status)
 
 
 def _invitation_key(request: HttpRequest) -> str:
@@ -130,7 +149,7 @@ def _send_invitation(request: HttpRequest, guardian: Guardian) -> None:
     outcome = guardian_invite(
         actor=request.user,  # type: ignore[arg-type]
         guardian=guardian,
-        batch_key=f"single:{key}" if key else "",
+        batch_key=f"{SINGLE_KEY_PREFIX}{key}" if key else "",
         request=request,
     )
     if outcome.sent and outcome.delivery.failed:

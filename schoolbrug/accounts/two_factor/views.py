@@ -19,6 +19,7 @@ from django_otp import login as otp_login
 
 from ..audit import AuditEvent, record
 from ..models import Account
+from ..sessions import remember_session
 from ..views import BACKEND, apply_session_rules, locked_out
 from . import devices, flow
 from .forms import CodeForm, PasswordConfirmForm, SecondFactorForm
@@ -79,12 +80,14 @@ def verify(request: HttpRequest) -> HttpResponse:
             if logged_in:
                 request.session.cycle_key()
                 otp_login(request, device)
+                remember_session(request, account)
             else:
                 flow.drop_pending(request)
                 # django-otp marks the session verified when login() sees `otp_device`.
                 account.otp_device = device  # type: ignore[attr-defined]
                 login(request, account, backend=BACKEND)
                 apply_session_rules(request, account)
+                remember_session(request, account)
             if device.persistent_id.startswith("otp_static"):
                 left = devices.recovery_codes_left(account)
                 messages.warning(
@@ -122,6 +125,7 @@ def setup(request: HttpRequest) -> HttpResponse:
             request.session.pop(flow.REENROL_KEY, None)
             request.session.cycle_key()
             otp_login(request, device)
+            remember_session(request, account)
             return render(request, "accounts/two_factor/recovery_codes.html", {"codes": codes, "first_time": True})
     secret = b32encode(device.bin_key).decode()
     context: dict[str, Any] = {

@@ -17,7 +17,6 @@ from schoolbrug.records.services.absences import absence_period_label
 from schoolbrug.records.services.notes import note_reply_from_guardian
 
 from .. import child_data
-from ..config import SchoolPortal
 from ..modules import Module, StandardisedDisplay
 from .common import PortalRequestContext, portal_page, render_portal
 
@@ -28,13 +27,6 @@ def _year_context(request: HttpRequest, child: Any, data_year_ids: list[int]) ->
     if choice.year is None:
         raise Http404
     return {"year": choice.year, "years": choice.years_with_data}
-
-
-def _page(portal: PortalRequestContext, pupil_id: int, module: str) -> tuple[Any, SchoolPortal]:
-    child = portal.child(pupil_id)
-    school_portal = portal.portal(child.school_id)
-    school_portal.require(module)
-    return child, school_portal
 
 
 def stale_form(
@@ -66,7 +58,7 @@ def reply_token_is_valid(token: str, account_id: int, note_id: int) -> bool:
 
 @portal_page()
 def absences(request: HttpRequest, portal: PortalRequestContext, pupil_id: int) -> HttpResponse:
-    child, school_portal = _page(portal, pupil_id, Module.ABSENCES)
+    child, school_portal = portal.child_with_module(pupil_id, Module.ABSENCES)
     context = _year_context(request, child, child_data.absence_year_ids(child))
     context.update(
         child=child,
@@ -79,7 +71,7 @@ def absences(request: HttpRequest, portal: PortalRequestContext, pupil_id: int) 
 
 @portal_page()
 def notes(request: HttpRequest, portal: PortalRequestContext, pupil_id: int) -> HttpResponse:
-    child, school_portal = _page(portal, pupil_id, Module.NOTES)
+    child, school_portal = portal.child_with_module(pupil_id, Module.NOTES)
     options = school_portal.module(Module.NOTES)
     context = _year_context(request, child, child_data.note_year_ids(child, portal.account, options.start_date))
     shown = list(child_data.notes(child, portal.account, context["year"], options.start_date))
@@ -143,7 +135,7 @@ def note_reply(request: HttpRequest, portal: PortalRequestContext, pupil_id: int
 
 @portal_page()
 def plans(request: HttpRequest, portal: PortalRequestContext, pupil_id: int) -> HttpResponse:
-    child, school_portal = _page(portal, pupil_id, Module.PLANS)
+    child, school_portal = portal.child_with_module(pupil_id, Module.PLANS)
     start = school_portal.module(Module.PLANS).start_date
     years = child_data.career_years(child)
     choice = child_data.choose_year(years, request.GET.get("year"), child_data.plan_year_ids(child, years, start))
@@ -197,7 +189,7 @@ def tests(request: HttpRequest, portal: PortalRequestContext, pupil_id: int) -> 
 
 @portal_page()
 def reports(request: HttpRequest, portal: PortalRequestContext, pupil_id: int) -> HttpResponse:
-    child, school_portal = _page(portal, pupil_id, Module.REPORTS)
+    child, school_portal = portal.child_with_module(pupil_id, Module.REPORTS)
     visible = reports_visible_to_guardian(user=portal.account, pupil=child)
     context = _year_context(request, child, list(visible.values_list("period__year_id", flat=True).distinct()))
     context.update(
@@ -211,7 +203,7 @@ def reports(request: HttpRequest, portal: PortalRequestContext, pupil_id: int) -
 
 @portal_page()
 def report_download(request: HttpRequest, portal: PortalRequestContext, pupil_id: int, report_id: int) -> HttpResponse:
-    child, _school_portal = _page(portal, pupil_id, Module.REPORTS)
+    child, _school_portal = portal.child_with_module(pupil_id, Module.REPORTS)
     report = reports_visible_to_guardian(user=portal.account, pupil=child).filter(pk=report_id).first()
     if report is None:
         raise Http404

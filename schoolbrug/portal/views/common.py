@@ -40,6 +40,13 @@ class PortalRequestContext:
             raise Http404
         return child
 
+    def child_with_module(self, pupil_id: int, module: str) -> tuple[Pupil, SchoolPortal]:
+        """The child and his school's portal, for a page that exists only while `module` is on."""
+        child = self.child(pupil_id)
+        school_portal = self.portal(child.school_id)
+        school_portal.require(module)
+        return child, school_portal
+
     @property
     def in_maintenance(self) -> bool:
         return any(p.maintenance for p in self.portals.values())

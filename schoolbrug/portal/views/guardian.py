@@ -79,9 +79,7 @@ def child_about(request: HttpRequest, portal: PortalRequestContext, pupil_id: in
 
 @portal_page()
 def child_group(request: HttpRequest, portal: PortalRequestContext, pupil_id: int) -> HttpResponse:
-    child = portal.child(pupil_id)
-    school_portal = portal.portal(child.school_id)
-    school_portal.require(Module.GROUPS)
+    child, school_portal = portal.child_with_module(pupil_id, Module.GROUPS)
     group_module = school_portal.module(Module.GROUPS)
     group = selectors.current_group_of(child)
     context = {

@@ -13,12 +13,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from schoolbrug.accounts import audit
 from schoolbrug.sis.models import Pupil
 from schoolbrug.sis.policies import pupils_visible_to, staff_member_of
 
 from ..models import Absence, AbsenceReason
 from ..selectors.dates import school_zone, year_containing
+from .common import school_setting_save
 
 DASH = "\u2013"  # an en dash between the ends of a period
 
@@ -148,25 +148,6 @@ def absence_delete(*, actor: Any, absence: Absence) -> None:
 def absence_reason_save(
     *, actor: Any, reason: AbsenceReason | None = None, data: dict[str, Any], request: HttpRequest | None = None
 ) -> AbsenceReason:
-    staff = staff_member_of(actor)
-    if staff is None or not staff.is_application_admin:
-        raise PermissionDenied
-    if reason is None:
-        reason = AbsenceReason(school=staff.school)
-    elif reason.school_id != staff.school_id:
-        raise PermissionDenied
-    # Read from the database: a bound ModelForm has already changed the instance.
-    before = AbsenceReason.objects.filter(pk=reason.pk).values(*data).first() or {}
-    for field, value in data.items():
-        setattr(reason, field, value)
-    reason.full_clean()
-    reason.save()
-    audit.record(
-        audit.AuditEvent.Kind.SETTING_CHANGED,
-        actor=actor,
-        request=request,
-        school_id=staff.school_id,
-        subject=f"absence reason {reason.pk}: {reason.name}",
-        data={"before": before, "after": data},
+    return school_setting_save(
+        actor=actor, model=AbsenceReason, instance=reason, data=data, request=request, label="absence reason"
     )
-    return reason

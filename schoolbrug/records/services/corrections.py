@@ -185,14 +185,32 @@ def _target_for_update(correction: CorrectionRequest) -> models.Model:
         raise ValidationError(_("The data this request is about no longer exist."), code="gone") from error
 
 
-@transaction.atomic
-def correction_request_apply(*, actor: Any, correction: CorrectionRequest, request: Any = None) -> CorrectionRequest:
-    """Makes the proposed change in the school records, validated and audited."""
+def _lock_pending(actor: Any, correction: CorrectionRequest) -> CorrectionRequest:
+    """The request again, locked, so two administrators cannot both decide it."""
     correction = CorrectionRequest.objects.select_for_update().get(pk=correction.pk)
     if not policies.can_decide_corrections(actor, correction):
         raise PermissionDenied
     if correction.status != CorrectionRequest.Status.PENDING:
         raise ValidationError(_("This request has already been decided."), code="decided")
+    return correction
+
+
+def _audit_decision(actor: Any, request: Any, correction: CorrectionRequest, action: str) -> None:
+    # The field name only: values can be medical text, which never goes into the audit log.
+    audit.record(
+        audit.AuditEvent.Kind.RECORD_CHANGED,
+        actor=actor,
+        request=request,
+        school_id=correction.school_id,
+        subject=f"{correction.target}:{correction.object_id}",
+        data={"action": action, "correction_id": correction.pk, "field": correction.field_name},
+    )
+
+
+@transaction.atomic
+def correction_request_apply(*, actor: Any, correction: CorrectionRequest, request: Any = None) -> CorrectionRequest:
+    """Makes the proposed change in the school records, validated and audited."""
+    correction = _lock_pending(actor, correction)
     obj = _target_for_update(correction)
     value = clean_proposed_value(correction.target, obj, correction.field_name, correction.proposed_value)
     setattr(obj, correction.field_name, value)
@@ -208,15 +226,7 @@ def correction_request_apply(*, actor: Any, correction: CorrectionRequest, reque
     correction.decided_by = actor
     correction.decided_at = timezone.now()
     correction.save(update_fields=["status", "decided_by", "decided_at"])
-    # The field name only: values can be medical text, which never goes into the audit log.
-    audit.record(
-        audit.AuditEvent.Kind.RECORD_CHANGED,
-        actor=actor,
-        request=request,
-        school_id=correction.school_id,
-        subject=f"{correction.target}:{correction.object_id}",
-        data={"action": "correction_applied", "correction_id": correction.pk, "field": correction.field_name},
-    )
+    _audit_decision(actor, request, correction, "correction_applied")
     return correction
 
 
@@ -224,11 +234,7 @@ def correction_request_apply(*, actor: Any, correction: CorrectionRequest, reque
 def correction_request_reject(
     *, actor: Any, correction: CorrectionRequest, reason: str, request: Any = None
 ) -> CorrectionRequest:
-    correction = CorrectionRequest.objects.select_for_update().get(pk=correction.pk)
-    if not policies.can_decide_corrections(actor, correction):
-        raise PermissionDenied
-    if correction.status != CorrectionRequest.Status.PENDING:
-        raise ValidationError(_("This request has already been decided."), code="decided")
+    correction = _lock_pending(actor, correction)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for rejecting, the guardian will read it.")})
@@ -239,12 +245,5 @@ def correction_request_reject(
     correction.decided_by = actor
     correction.decided_at = timezone.now()
     correction.save(update_fields=["status", "rejection_reason", "decided_by", "decided_at"])
-    audit.record(
-        audit.AuditEvent.Kind.RECORD_CHANGED,
-        actor=actor,
-        request=request,
-        school_id=correction.school_id,
-        subject=f"{correction.target}:{correction.object_id}",
-        data={"action": "correction_rejected", "correction_id": correction.pk, "field": correction.field_name},
-    )
+    _audit_decision(actor, request, correction, "correction_rejected")
     return correction

@@ -16,6 +16,7 @@ from schoolbrug.sis.models import Group
 from schoolbrug.sis.policies import staff_member_of
 
 from ..models import NewsItem
+from .common import check_groups_of_school
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "u", "ul", "ol", "li", "a", "h3", "h4", "blockquote"}
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
@@ -85,8 +86,7 @@ def news_save(
         item = NewsItem(school=staff.school, author=actor, author_name=staff.full_name)
     elif item.school_id != staff.school_id:
         raise PermissionDenied
-    if any(group.school_id != staff.school_id for group in groups):
-        raise ValidationError({"groups": _("Choose groups of your own school.")})
+    check_groups_of_school(groups, staff.school_id)
     for field in NEWS_FIELDS:
         if field in data:
             setattr(item, field, data[field])

@@ -12,12 +12,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from schoolbrug.accounts import audit
 from schoolbrug.sis.models import Guardian, Pupil
 from schoolbrug.sis.policies import pupils_visible_to, staff_member_of
 
 from ..models import Note, NoteCategory
 from ..selectors.dates import school_today, year_for_date
+from .common import school_setting_save
 
 MAX_TEXT = 10000
 
@@ -132,25 +132,6 @@ def note_reply_from_guardian(*, guardian_account: Any, note: Note, text: str, re
 def note_category_save(
     *, actor: Any, category: NoteCategory | None = None, data: dict[str, Any], request: HttpRequest | None = None
 ) -> NoteCategory:
-    staff = staff_member_of(actor)
-    if staff is None or not staff.is_application_admin:
-        raise PermissionDenied
-    if category is None:
-        category = NoteCategory(school=staff.school)
-    elif category.school_id != staff.school_id:
-        raise PermissionDenied
-    # Read from the database: a bound ModelForm has already changed the instance.
-    before = NoteCategory.objects.filter(pk=category.pk).values(*data).first() or {}
-    for field, value in data.items():
-        setattr(category, field, value)
-    category.full_clean()
-    category.save()
-    audit.record(
-        audit.AuditEvent.Kind.SETTING_CHANGED,
-        actor=actor,
-        request=request,
-        school_id=staff.school_id,
-        subject=f"note category {category.pk}: {category.name}",
-        data={"before": before, "after": data},
+    return school_setting_save(
+        actor=actor, model=NoteCategory, instance=category, data=data, request=request, label="note category"
     )
-    return category

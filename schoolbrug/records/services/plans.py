@@ -13,6 +13,7 @@ from schoolbrug.sis.models import Pupil
 from schoolbrug.sis.policies import pupils_visible_to, staff_member_of
 
 from ..models import RecordsSettings, SupportPlan
+from .common import require_application_admin
 
 PLAN_FIELDS = ("title", "problem_statement", "goals", "approach", "execution", "evaluation", "start_date", "end_date")
 
@@ -38,9 +39,7 @@ def support_plan_save(
 
 @transaction.atomic
 def records_settings_update(*, actor: Any, data: dict[str, Any], request: HttpRequest | None = None) -> RecordsSettings:
-    staff = staff_member_of(actor)
-    if staff is None or not staff.is_application_admin:
-        raise PermissionDenied
+    staff = require_application_admin(actor)
     settings, _created = RecordsSettings.objects.select_for_update().get_or_create(school=staff.school)
     before = {"problem_statement_label": settings.problem_statement_label}
     settings.problem_statement_label = data.get("problem_statement_label", "").strip()

@@ -76,11 +76,19 @@ def _reachable_pupils(actor: Any, group: Group, pupil_ids: set[int]) -> dict[int
     return pupils
 
 
-def _touch(rows: list[Any]) -> None:
-    # bulk_update skips auto_now, so the moment of change is set here.
-    now = timezone.now()
-    for row in rows:
-        row.updated_at = now
+def _write[Row: (CurriculumResult, StandardisedResult)](
+    model: type[Row], *, new: list[Row], changed: list[Row], fields: list[str], cleared: list[int]
+) -> int:
+    """Stores a group's new, changed and cleared results; returns how many rows that touched."""
+    model.objects.bulk_create(new)
+    if changed:
+        # bulk_update skips auto_now, so the moment of change is set here.
+        now = timezone.now()
+        for row in changed:
+            row.updated_at = now
+        model.objects.bulk_update(changed, [*fields, "updated_at"])
+    model.objects.filter(pk__in=cleared).delete()
+    return len(new) + len(changed) + len(cleared)
 
 
 def out_of_scale_message(test: CurriculumTest, pupil: Pupil, value: Decimal) -> str:
@@ -123,12 +131,7 @@ def curriculum_results_save(
         elif result.value != value:
             result.value = value
             changed.append(result)
-    CurriculumResult.objects.bulk_create(new)
-    if changed:
-        _touch(changed)
-        CurriculumResult.objects.bulk_update(changed, ["value", "updated_at"])
-    CurriculumResult.objects.filter(pk__in=cleared).delete()
-    return len(new) + len(changed) + len(cleared)
+    return _write(CurriculumResult, new=new, changed=changed, fields=["value"], cleared=cleared)
 
 
 @dataclass(frozen=True)
@@ -207,9 +210,4 @@ def standardised_results_save(
             for f in fields:
                 setattr(result, f, getattr(row, f))
             changed.append(result)
-    StandardisedResult.objects.bulk_create(new)
-    if changed:
-        _touch(changed)
-        StandardisedResult.objects.bulk_update(changed, [*fields, "updated_at"])
-    StandardisedResult.objects.filter(pk__in=cleared).delete()
-    return len(new) + len(changed) + len(cleared)
+    return _write(StandardisedResult, new=new, changed=changed, fields=fields, cleared=cleared)

@@ -10,31 +10,23 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from schoolbrug.sis.models import Group
-from schoolbrug.sis.policies import staff_member_of
 
 from ..models import Activity
+from .common import check_groups_of_school, require_application_admin
 
 ACTIVITY_FIELDS = ("title", "description", "starts_at", "ends_at", "all_day", "location", "publish_on_portal")
-
-
-def _require_admin(actor: Any) -> Any:
-    staff = staff_member_of(actor)
-    if staff is None or not staff.is_application_admin:
-        raise PermissionDenied
-    return staff
 
 
 @transaction.atomic
 def activity_save(
     *, actor: Any, activity: Activity | None = None, data: dict[str, Any], groups: Sequence[Group] = ()
 ) -> Activity:
-    staff = _require_admin(actor)
+    staff = require_application_admin(actor)
     if activity is None:
         activity = Activity(school=staff.school, created_by=actor)
     elif activity.school_id != staff.school_id:
         raise PermissionDenied
-    if any(group.school_id != staff.school_id for group in groups):
-        raise ValidationError({"groups": _("Choose groups of your own school.")})
+    check_groups_of_school(groups, staff.school_id)
     for field in ACTIVITY_FIELDS:
         if field in data:
             setattr(activity, field, data[field])
@@ -48,7 +40,7 @@ def activity_save(
 
 @transaction.atomic
 def activity_delete(*, actor: Any, activity: Activity) -> None:
-    staff = _require_admin(actor)
+    staff = require_application_admin(actor)
     if activity.school_id != staff.school_id:
         raise PermissionDenied
     activity.delete()

@@ -15,19 +15,21 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from schoolbrug.sis.decorators import staff_required
+from schoolbrug.sis.models import Pupil
 from schoolbrug.sis.policies import (
     get_group_for_user_or_404,
     get_pupil_for_user_or_404,
     groups_visible_to,
-    require_staff_member,
 )
 
 from .. import policies_diary
 from ..forms.absences import AbsenceForm, AbsenceReasonForm, GroupAbsenceForm
 from ..forms.errors_diary import add_service_error
+from ..models import Absence
 from ..selectors import absences as selectors
 from ..selectors.dates import monday_of, school_today
 from ..services import absences as services
+from .common import school_list_edit, school_list_page
 
 SERVICE_FIELDS = {"starts_at": "date_from", "ends_at": "date_until"}
 
@@ -40,29 +42,33 @@ def pupil_absences(request: HttpRequest, pupil_id: int) -> HttpResponse:
     return render(request, "records/absence_pupil_list.html", {"pupil": pupil, "absences": absences})
 
 
+def _record(request: HttpRequest, form: AbsenceForm, pupils: list[Pupil]) -> list[Absence] | None:
+    """The recorded absences, or None with the service's refusal put on the form."""
+    data = form.cleaned_data
+    try:
+        return services.absence_record(
+            actor=request.user,
+            pupils=pupils,
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            whole_day=data["whole_day"],
+            reason=data["reason"],
+            remark=data["remark"],
+            client_key=data["client_key"],
+        )
+    except ValidationError as error:
+        add_service_error(form, error, aliases=SERVICE_FIELDS)
+        return None
+
+
 @staff_required
 @never_cache
 def pupil_absence_new(request: HttpRequest, pupil_id: int) -> HttpResponse:
     pupil = get_pupil_for_user_or_404(request.user, pupil_id)
     form = AbsenceForm(request.POST or None, school=pupil.school)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.absence_record(
-                actor=request.user,
-                pupils=[pupil],
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                whole_day=data["whole_day"],
-                reason=data["reason"],
-                remark=data["remark"],
-                client_key=data["client_key"],
-            )
-        except ValidationError as error:
-            add_service_error(form, error, aliases=SERVICE_FIELDS)
-        else:
-            messages.success(request, _("The absence of %(name)s has been recorded.") % {"name": pupil.full_name})
-            return redirect("records:pupil-absences", pupil_id=pupil.pk)
+    if request.method == "POST" and form.is_valid() and _record(request, form, [pupil]) is not None:
+        messages.success(request, _("The absence of %(name)s has been recorded.") % {"name": pupil.full_name})
+        return redirect("records:pupil-absences", pupil_id=pupil.pk)
     return render(request, "records/absence_form.html", {"pupil": pupil, "form": form})
 
 
@@ -130,35 +136,19 @@ def group_absence_new(request: HttpRequest, group_id: int) -> HttpResponse:
     pupils = selectors.group_pupils_in_reach(user=request.user, group=group)
     form = GroupAbsenceForm(request.POST or None, school=group.school, pupils=pupils)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            recorded = services.absence_record(
-                actor=request.user,
-                pupils=list(data["pupils"]),
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                whole_day=data["whole_day"],
-                reason=data["reason"],
-                remark=data["remark"],
-                client_key=data["client_key"],
-            )
-        except ValidationError as error:
-            add_service_error(form, error, aliases=SERVICE_FIELDS)
-        else:
+        recorded = _record(request, form, list(form.cleaned_data["pupils"]))
+        if recorded is not None:
             messages.success(request, _("%(count)d absences have been recorded.") % {"count": len(recorded)})
-            day = data["date_from"].isoformat()
+            day = form.cleaned_data["date_from"].isoformat()
             return redirect(reverse("records:group-absences", args=[group.pk]) + f"?day={day}")
     return render(request, "records/absence_group_form.html", {"group": group, "form": form})
 
 
 @staff_required
 def absence_reasons(request: HttpRequest) -> HttpResponse:
-    staff = require_staff_member(request.user)
-    context = {
-        "reasons": selectors.reasons_of_school(staff.school),
-        "can_manage": policies_diary.is_records_admin(request.user),
-    }
-    return render(request, "records/absence_reasons.html", context)
+    return school_list_page(
+        request, "records/absence_reasons.html", name="reasons", rows_of=selectors.reasons_of_school
+    )
 
 
 @staff_required
@@ -166,16 +156,15 @@ def absence_reasons(request: HttpRequest) -> HttpResponse:
 def absence_reason_edit(request: HttpRequest, reason_id: int | None = None) -> HttpResponse:
     policies_diary.require_records_admin(request.user)
     reason = policies_diary.get_reason_for_admin_or_404(request.user, reason_id) if reason_id else None
-    form = AbsenceReasonForm(request.POST or None, instance=reason)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.absence_reason_save(actor=request.user, reason=reason, data=form.cleaned_data, request=request)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The absence reason has been saved."))
-            return redirect("records:absence-reasons")
-    return render(request, "records/absence_reason_form.html", {"form": form, "reason": reason})
+    return school_list_edit(
+        request,
+        AbsenceReasonForm(request.POST or None, instance=reason),
+        save=lambda data: services.absence_reason_save(actor=request.user, reason=reason, data=data, request=request),
+        saved_message=_("The absence reason has been saved."),
+        success_url="records:absence-reasons",
+        template="records/absence_reason_form.html",
+        context={"reason": reason},
+    )
 
 
 @staff_required

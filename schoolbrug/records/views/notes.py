@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from schoolbrug.sis.decorators import staff_required
-from schoolbrug.sis.policies import get_pupil_for_user_or_404, require_staff_member
+from schoolbrug.sis.policies import get_pupil_for_user_or_404
 
 from .. import policies_diary
 from ..forms.errors_diary import add_service_error
@@ -18,6 +18,7 @@ from ..forms.notes import NoteCategoryForm, NoteForm
 from ..selectors import notes as selectors
 from ..selectors.dates import school_today
 from ..services import notes as services
+from .common import school_list_edit, school_list_page
 
 
 @staff_required
@@ -72,12 +73,9 @@ def notes_unread(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def note_categories(request: HttpRequest) -> HttpResponse:
-    staff = require_staff_member(request.user)
-    context = {
-        "categories": selectors.categories_of_school(staff.school),
-        "can_manage": policies_diary.is_records_admin(request.user),
-    }
-    return render(request, "records/note_categories.html", context)
+    return school_list_page(
+        request, "records/note_categories.html", name="categories", rows_of=selectors.categories_of_school
+    )
 
 
 @staff_required
@@ -85,13 +83,14 @@ def note_categories(request: HttpRequest) -> HttpResponse:
 def note_category_edit(request: HttpRequest, category_id: int | None = None) -> HttpResponse:
     policies_diary.require_records_admin(request.user)
     category = policies_diary.get_category_for_admin_or_404(request.user, category_id) if category_id else None
-    form = NoteCategoryForm(request.POST or None, instance=category)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.note_category_save(actor=request.user, category=category, data=form.cleaned_data, request=request)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The note category has been saved."))
-            return redirect("records:note-categories")
-    return render(request, "records/note_category_form.html", {"form": form, "category": category})
+    return school_list_edit(
+        request,
+        NoteCategoryForm(request.POST or None, instance=category),
+        save=lambda data: services.note_category_save(
+            actor=request.user, category=category, data=data, request=request
+        ),
+        saved_message=_("The note category has been saved."),
+        success_url="records:note-categories",
+        template="records/note_category_form.html",
+        context={"category": category},
+    )

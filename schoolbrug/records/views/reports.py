@@ -20,6 +20,7 @@ from ..forms.reports import ReportPeriodForm, ReportSectionFormSet
 from ..selectors import reports as selectors
 from ..selectors import results as result_selectors
 from ..services import reports as services
+from .common import chosen_year, show_service_error
 
 DEFAULT_SECTIONS = (
     gettext_lazy("Language"),
@@ -33,13 +34,7 @@ DEFAULT_SECTIONS = (
 def pupil_reports(request: HttpRequest, pupil_id: int) -> HttpResponse:
     pupil = sis_policies.get_pupil_for_user_or_404(request.user, pupil_id)
     years = result_selectors.years_of_pupil(pupil)
-    year_id = request.GET.get("year")
-    if year_id:
-        year = next((y for y in years if str(y.pk) == year_id), None)
-        if year is None:
-            raise Http404
-    else:
-        year = next((y for y in years if y.is_current), years[0] if years else None)
+    year = chosen_year(request, years)
     rows = selectors.report_rows(pupil=pupil, year=year) if year else []
     context = {
         "pupil": pupil,
@@ -81,7 +76,7 @@ def report_edit(request: HttpRequest, pupil_id: int, period_id: int) -> HttpResp
             try:
                 report = services.report_save(actor=request.user, pupil=pupil, period=period, sections=sections)
             except ValidationError as error:
-                formset._non_form_errors = formset.error_class(error.messages)  # type: ignore[attr-defined]
+                show_service_error(formset, error)
             else:
                 messages.success(request, _("The report has been saved."))
                 return redirect("records:report-edit", pupil_id=pupil.pk, period_id=period.pk)

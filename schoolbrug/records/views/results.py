@@ -3,9 +3,13 @@ the results of a school year."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -13,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from schoolbrug.sis import policies as sis_policies
 from schoolbrug.sis.decorators import staff_required
+from schoolbrug.sis.models import Group, Pupil
 
 from .. import policies_results as policies
 from ..forms.results import (
@@ -21,8 +26,10 @@ from ..forms.results import (
     StandardisedResultFormSet,
     StandardisedTestForm,
 )
+from ..models import CurriculumTest, StandardisedTest
 from ..selectors import results as selectors
 from ..services import results as services
+from .common import chosen_year, show_service_error
 
 
 @staff_required
@@ -54,34 +61,67 @@ def group_tests(request: HttpRequest, group_id: int) -> HttpResponse:
     return _group_page(request, group_id)
 
 
-@staff_required
-@require_POST
-def curriculum_test_new(request: HttpRequest, group_id: int) -> HttpResponse:
+def _test_create(
+    request: HttpRequest, group_id: int, form: forms.BaseForm, create: Callable[..., Any], entry_page: str
+) -> HttpResponse | None:
+    """On to the new test's entry page, or None when the form or the service refused it."""
     group = sis_policies.get_group_for_user_or_404(request.user, group_id)
-    form = CurriculumTestForm(request.POST, prefix="curriculum")
     if form.is_valid():
         try:
-            test = services.curriculum_test_create(actor=request.user, group=group, **form.cleaned_data)
+            test = create(actor=request.user, group=group, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return redirect("records:curriculum-entry", group_id=group.pk, test_id=test.pk)
+            return redirect(entry_page, group_id=group.pk, test_id=test.pk)
+    return None
+
+
+@staff_required
+@require_POST
+def curriculum_test_new(request: HttpRequest, group_id: int) -> HttpResponse:
+    form = CurriculumTestForm(request.POST, prefix="curriculum")
+    created = _test_create(request, group_id, form, services.curriculum_test_create, "records:curriculum-entry")
+    if created is not None:
+        return created
     return _group_page(request, group_id, curriculum_form=form, status=400)
 
 
 @staff_required
 @require_POST
 def standardised_test_new(request: HttpRequest, group_id: int) -> HttpResponse:
-    group = sis_policies.get_group_for_user_or_404(request.user, group_id)
     form = StandardisedTestForm(request.POST, prefix="standardised")
-    if form.is_valid():
-        try:
-            test = services.standardised_test_create(actor=request.user, group=group, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            return redirect("records:standardised-entry", group_id=group.pk, test_id=test.pk)
+    created = _test_create(request, group_id, form, services.standardised_test_create, "records:standardised-entry")
+    if created is not None:
+        return created
     return _group_page(request, group_id, standardised_form=form, status=400)
+
+
+def _entry_page(
+    request: HttpRequest,
+    group: Group,
+    test: CurriculumTest | StandardisedTest,
+    pupils: list[Pupil],
+    formset: forms.BaseFormSet[Any],
+    *,
+    values_of: Callable[[list[Any]], dict[int, Any]],
+    save: Callable[..., object],
+    template: str,
+) -> HttpResponse:
+    """Shows a group's rows for one test; a valid post saves them all, or none (400)."""
+    status = 200
+    if request.method == "POST":
+        if formset.is_valid():
+            values = values_of(formset.forms)
+            try:
+                save(actor=request.user, test=test, group=group, values=values)
+            except ValidationError as error:
+                show_service_error(formset, error)
+            else:
+                messages.success(request, _("The results have been saved."))
+                return redirect("records:group-tests", group_id=group.pk)
+        status = 400
+    context = {"group": group, "test": test, "formset": formset, "rows": zip(pupils, formset.forms, strict=True)}
+    return render(request, template, context, status=status)
 
 
 @staff_required
@@ -95,20 +135,16 @@ def curriculum_entry(request: HttpRequest, group_id: int, test_id: int) -> HttpR
     formset = CurriculumResultFormSet(
         request.POST or None, initial=initial, pupils=pupils, row_kwargs={"test": test}, prefix="rows"
     )
-    status = 200
-    if request.method == "POST":
-        if formset.is_valid():
-            values = {form.pupil_obj.pk: form.cleaned_data.get("value") for form in formset.forms}
-            try:
-                services.curriculum_results_save(actor=request.user, test=test, group=group, values=values)
-            except ValidationError as error:
-                formset._non_form_errors = formset.error_class(error.messages)  # type: ignore[attr-defined]
-            else:
-                messages.success(request, _("The results have been saved."))
-                return redirect("records:group-tests", group_id=group.pk)
-        status = 400
-    context = {"group": group, "test": test, "formset": formset, "rows": zip(pupils, formset.forms, strict=True)}
-    return render(request, "records/result_curriculum_entry.html", context, status=status)
+    return _entry_page(
+        request,
+        group,
+        test,
+        pupils,
+        formset,
+        values_of=lambda forms: {form.pupil_obj.pk: form.cleaned_data.get("value") for form in forms},
+        save=services.curriculum_results_save,
+        template="records/result_curriculum_entry.html",
+    )
 
 
 @staff_required
@@ -125,28 +161,24 @@ def standardised_entry(request: HttpRequest, group_id: int, test_id: int) -> Htt
     formset = StandardisedResultFormSet(
         request.POST or None, initial=initial, pupils=pupils, row_kwargs={"test": test}, prefix="rows"
     )
-    status = 200
-    if request.method == "POST":
-        if formset.is_valid():
-            values = {
-                form.pupil_obj.pk: services.StandardisedValues(
-                    score=form.cleaned_data.get("score"),
-                    level=form.cleaned_data.get("level", "").strip(),
-                    adjusted_level=form.cleaned_data.get("adjusted_level", "").strip(),
-                    level_value=form.cleaned_data.get("level_value"),
-                )
-                for form in formset.forms
-            }
-            try:
-                services.standardised_results_save(actor=request.user, test=test, group=group, values=values)
-            except ValidationError as error:
-                formset._non_form_errors = formset.error_class(error.messages)  # type: ignore[attr-defined]
-            else:
-                messages.success(request, _("The results have been saved."))
-                return redirect("records:group-tests", group_id=group.pk)
-        status = 400
-    context = {"group": group, "test": test, "formset": formset, "rows": zip(pupils, formset.forms, strict=True)}
-    return render(request, "records/result_standardised_entry.html", context, status=status)
+    return _entry_page(
+        request,
+        group,
+        test,
+        pupils,
+        formset,
+        values_of=lambda forms: {
+            form.pupil_obj.pk: services.StandardisedValues(
+                score=form.cleaned_data.get("score"),
+                level=form.cleaned_data.get("level", "").strip(),
+                adjusted_level=form.cleaned_data.get("adjusted_level", "").strip(),
+                level_value=form.cleaned_data.get("level_value"),
+            )
+            for form in forms
+        },
+        save=services.standardised_results_save,
+        template="records/result_standardised_entry.html",
+    )
 
 
 @staff_required
@@ -154,13 +186,7 @@ def standardised_entry(request: HttpRequest, group_id: int, test_id: int) -> Htt
 def pupil_results(request: HttpRequest, pupil_id: int) -> HttpResponse:
     pupil = sis_policies.get_pupil_for_user_or_404(request.user, pupil_id)
     years = selectors.years_of_pupil(pupil)
-    year_id = request.GET.get("year")
-    if year_id:
-        year = next((y for y in years if str(y.pk) == year_id), None)
-        if year is None:
-            raise Http404
-    else:
-        year = next((y for y in years if y.is_current), years[0] if years else None)
+    year = chosen_year(request, years)
     results = selectors.pupil_results(pupil=pupil, year=year) if year else None
     context = {"pupil": pupil, "years": years, "year": year, "results": results}
     return render(request, "records/result_pupil.html", context)

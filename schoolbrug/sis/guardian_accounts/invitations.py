@@ -17,6 +17,9 @@
 - Delivery failures are not swallowed: `outcome.delivery` tells, once the transaction has
   committed, whether the mail server took the message (`delivery.failed`, `delivery.error`). A
   failed mail withdraws its token, so the same batch key may send again.
+- A single invitation (no batch key, or "single:<key>" from the family page) is refused with
+  `limits.LimitReached` once the actor sent SCHOOLBRUG_SINGLE_INVITATIONS_PER_HOUR of them in
+  the past hour (SECURITY 2.4.1): nothing is created or sent. Bulk batches are limited per batch.
 - With a `batch_key`, a repeat for the same guardian and key sends nothing and answers "already
   sent in this batch": the issued tokens are the record (ActivationToken.reference/batch_key).
 
@@ -59,6 +62,7 @@ from schoolbrug.core.mail import KIND_HEADER, SCHOOL_HEADER, mark_secret
 
 from .. import policies
 from ..models import Guardian, StaffMember
+from . import limits
 
 logger = logging.getLogger("schoolbrug.invitations")
 
@@ -127,6 +131,9 @@ def guardian_invite(
             validate_email(email)
         except ValidationError:
             return InvitationOutcome(sent=False, skipped_reason=str(REASON_INVALID_EMAIL), account=guardian.account)
+        if limits.is_single_invitation(batch_key):
+            # Checked after the repeat check: a double click is "already sent", not "too many".
+            limits.check_single_invitation_limit(actor)
 
         account, created = _account_for(guardian, email)
         linked = guardian.account_id == account.pk

@@ -5,26 +5,22 @@ Reactivation is sending an invitation again (`invitations.guardian_invite`).
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth import SESSION_KEY
-from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schoolbrug.accounts import audit
 from schoolbrug.accounts.activation import activation_tokens_revoke
 from schoolbrug.accounts.models import Account
+from schoolbrug.accounts.sessions import end_sessions_of
 
 from ..models import Guardian
 from .invitations import can_invite_guardian
 
-_DB_SESSIONS = {"django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"}
+__all__ = ["can_deactivate_guardian_account", "end_sessions_of", "guardian_account_deactivate"]
 
 
 def can_deactivate_guardian_account(user: Any, guardian: Guardian) -> bool:
@@ -37,7 +33,8 @@ def guardian_account_deactivate(*, actor: Any, guardian: Guardian, request: Http
 
     Every request already checks `is_active` (Django's backend refuses inactive users, so a
     session cookie stops working at its next request); deleting the sessions as well ends them
-    for good. Outstanding invitation links stop working too.
+    for good: the ones the session index knows of (`accounts.sessions`), without scanning the
+    sessions of anyone else. Outstanding invitation links stop working too.
     """
     if not can_deactivate_guardian_account(actor, guardian):
         raise PermissionDenied
@@ -68,25 +65,3 @@ def guardian_account_deactivate(*, actor: Any, guardian: Guardian, request: Http
             },
         )
     return account
-
-
-def end_sessions_of(account: Account) -> int:
-    """Deletes the stored sessions of one account; returns how many there were.
-
-    Sessions keep the user id inside their encoded data, so they are decoded one by one, in
-    chunks; only unexpired rows are read. With a session engine that cannot be searched
-    (cache, signed cookies) the `is_active` check alone ends them at their next request.
-    """
-    if settings.SESSION_ENGINE not in _DB_SESSIONS:
-        return 0
-    user_id = str(account.pk)
-    doomed: list[str] = []
-    unexpired = Session.objects.filter(expire_date__gt=timezone.now()).only("session_key", "session_data")
-    for session in unexpired.iterator(chunk_size=2000):
-        if str(session.get_decoded().get(SESSION_KEY, "")) == user_id:
-            doomed.append(session.session_key)
-    # Through the engine's own store, so a cached_db engine forgets its cached copy too.
-    store_class = import_module(settings.SESSION_ENGINE).SessionStore
-    for key in doomed:
-        store_class(session_key=key).delete()
-    return len(doomed)
