@@ -4,10 +4,13 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/pages.py
 
 Requests go through django.test.Client (the whole middleware stack, no network, no web server),
-logged in with force_login. Each size is measured in the same run as a trivial baseline
-(GET /healthz: middleware plus one query); pages are requested round-robin, with the starting page
-rotating every round, so drift on this shared 2-core machine hits every page alike. Judge the
-page/baseline ratios and the query counts; absolute milliseconds move between runs.
+logged in with force_login (administrators with verified_login: a session past the second factor).
+The report PDF (WeasyPrint) takes its turn like the pages but is printed on its own line.
+Each size is measured in the same run as a trivial baseline (GET /healthz: middleware plus one
+query); pages are requested round-robin, with the starting page rotating every round, so drift
+on this shared 2-core machine hits every page alike. Judge the page/baseline ratios and the query
+counts; absolute milliseconds move between runs. A WARNING line flags any page whose query count
+differs between the two sizes.
 
 Phase "1x" loads `manage.py demo`; phase "large" then adds `demo --schools N --pupils-per-school P`
 to the same database, so the same pupils and groups are requested again among many more rows.
