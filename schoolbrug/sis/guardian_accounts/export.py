@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
+from openpyxl.workbook.child import INVALID_TITLE_REGEX
 
 from schoolbrug.accounts import audit
 
@@ -71,11 +72,17 @@ def _put(cell: Cell, value: str) -> None:
     cell.data_type = "s"
 
 
+def _sheet_title(text: str) -> str:
+    # Excel forbids these characters (and more than 31 of them) in a sheet name; the Dutch
+    # "Accounts ouders/verzorgers" has a slash.
+    return INVALID_TITLE_REGEX.sub("-", text)[:31]
+
+
 def build_workbook(rows: Iterable[GuardianAccountRow], filters: dict[str, str]) -> bytes:
     workbook = Workbook(write_only=False)
     sheet = workbook.active
     assert sheet is not None
-    sheet.title = _("Guardian accounts")[:31]
+    sheet.title = _sheet_title(_("Guardian accounts"))
     for column, title in enumerate(column_titles(), start=1):
         _put(sheet.cell(row=1, column=column), title)
         sheet.cell(row=1, column=column).font = Font(bold=True)
@@ -88,7 +95,7 @@ def build_workbook(rows: Iterable[GuardianAccountRow], filters: dict[str, str]) 
         sheet.column_dimensions[letter].width = width
 
     # The filters travel with the file, so a reader knows which guardians it holds.
-    about = workbook.create_sheet(_("Filters")[:31])
+    about = workbook.create_sheet(_sheet_title(_("Filters")))
     _put(about.cell(row=1, column=1), _("Filter"))
     _put(about.cell(row=1, column=2), _("Value"))
     labels = {name: str(field.label) for name, field in GuardianAccountFilterForm.base_fields.items()}
