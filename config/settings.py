@@ -195,6 +195,9 @@ LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "schoolbrug" / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
+# Numbers are read and shown in the user's language, without grouping: a typed "1.234" in Dutch
+# is refused as ambiguous rather than guessed (schoolbrug/core/numbers.py, docs/decisions/0005).
+USE_THOUSAND_SEPARATOR = False
 USE_TZ = True
 
 STATIC_URL = "static/"

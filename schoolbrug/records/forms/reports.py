@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from schoolbrug.core import numbers
+
 from ..models import ReportPeriod
 
 
@@ -18,3 +20,4 @@ class ReportPeriodForm(forms.ModelForm):
     class Meta:
         model = ReportPeriod
         fields = ["name", "order"]
+        field_classes = {"order": numbers.IntegerField}

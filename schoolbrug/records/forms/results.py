@@ -6,11 +6,11 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from schoolbrug.core import numbers
 from schoolbrug.sis.models import Pupil
 
 from ..models import CurriculumTest, StandardisedTest
-from ..models.tests import LEVEL_VALUE_MAX, STANDARDISED_SCORE_MAX
-from ..services.results import StandardisedValues, standardised_problems
+from ..services.results import StandardisedValues, out_of_scale_message, standardised_problems
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -20,6 +20,7 @@ class CurriculumTestForm(forms.ModelForm):
         model = CurriculumTest
         fields = ["subject", "name", "date", "scale", "max_score"]
         widgets = {"date": DATE_WIDGET}
+        field_classes = {"max_score": numbers.IntegerField}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -53,38 +54,27 @@ class _PupilRowForm(forms.Form):
 
 
 class CurriculumResultForm(_PupilRowForm):
-    value = forms.DecimalField(label=_("result"), required=False, max_digits=5, decimal_places=1)
+    value = numbers.DecimalField(label=_("result"), required=False, max_digits=5, decimal_places=1)
 
     def __init__(self, *args: Any, test: CurriculumTest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.test = test
-        widget = self.fields["value"].widget
-        widget.attrs.update(min=str(test.lowest), max=str(test.highest), step="0.1" if test.scale == "grade" else "1")
-        widget.attrs["aria-label"] = self.pupil_obj.display_name
+        self.fields["value"].widget.attrs.update({"aria-label": self.pupil_obj.display_name, "size": 6})
 
     def clean_value(self) -> Decimal | None:
         value: Decimal | None = self.cleaned_data.get("value")
         if value is not None and not self.test.in_scale(value):
-            raise forms.ValidationError(
-                _("%(pupil)s: %(value)s lies outside the scale of this test (%(low)s to %(high)s).")
-                % {
-                    "pupil": self.pupil_obj.display_name,
-                    "value": value,
-                    "low": self.test.lowest,
-                    "high": self.test.highest,
-                },
-                code="out_of_scale",
-            )
+            raise forms.ValidationError(out_of_scale_message(self.test, self.pupil_obj, value), code="out_of_scale")
         return value
 
 
 class StandardisedResultForm(_PupilRowForm):
     """Levels are offered as the test provider's fixed set; the bounds are the service's."""
 
-    score = forms.DecimalField(label=_("score"), required=False, max_digits=6, decimal_places=1)
+    score = numbers.DecimalField(label=_("score"), required=False, max_digits=6, decimal_places=1)
     level = forms.CharField(label=_("level"), required=False, max_length=10, widget=forms.Select)
     adjusted_level = forms.CharField(label=_("adjusted level"), required=False, max_length=10, widget=forms.Select)
-    level_value = forms.DecimalField(label=_("level value"), required=False, max_digits=5, decimal_places=1)
+    level_value = numbers.DecimalField(label=_("level value"), required=False, max_digits=5, decimal_places=1)
 
     LEVEL_FIELDS = ("level", "adjusted_level")
 
@@ -100,10 +90,9 @@ class StandardisedResultForm(_PupilRowForm):
             widget = self.fields[name].widget
             widget.choices = choices  # type: ignore[attr-defined]
             widget.attrs["aria-label"] = f"{self.pupil_obj.display_name}: {self.fields[name].label}"
-        for name, high in (("score", STANDARDISED_SCORE_MAX), ("level_value", LEVEL_VALUE_MAX)):
-            widget = self.fields[name].widget
-            widget.attrs.update(min="0", max=str(high), step="0.1")
-            widget.attrs["aria-label"] = f"{self.pupil_obj.display_name}: {self.fields[name].label}"
+        for name in ("score", "level_value"):
+            label = f"{self.pupil_obj.display_name}: {self.fields[name].label}"
+            self.fields[name].widget.attrs.update({"aria-label": label, "size": 6})
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

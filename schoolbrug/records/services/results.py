@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from schoolbrug.core.numbers import shown
 from schoolbrug.sis import policies as sis_policies
 from schoolbrug.sis.models import Group, Pupil
 
@@ -94,9 +95,9 @@ def _write[Row: (CurriculumResult, StandardisedResult)](
 def out_of_scale_message(test: CurriculumTest, pupil: Pupil, value: Decimal) -> str:
     return _("%(pupil)s: %(value)s lies outside the scale of this test (%(low)s to %(high)s).") % {
         "pupil": pupil.display_name,
-        "value": value,
-        "low": test.lowest,
-        "high": test.highest,
+        "value": shown(value),
+        "low": shown(test.lowest),
+        "high": shown(test.highest),
     }
 
 
@@ -155,8 +156,8 @@ def standardised_problems(test: StandardisedTest, row: StandardisedValues) -> di
     problems: dict[str, str] = {}
     if row.score is not None and _outside(row.score, STANDARDISED_SCORE_MAX):
         problems["score"] = _("The score %(value)s lies outside 0 to %(high)s (one decimal at most).") % {
-            "value": row.score,
-            "high": STANDARDISED_SCORE_MAX,
+            "value": shown(row.score),
+            "high": shown(STANDARDISED_SCORE_MAX),
         }
     for field, level in (("level", row.level), ("adjusted_level", row.adjusted_level)):
         if level and level not in test.levels:
@@ -167,8 +168,8 @@ def standardised_problems(test: StandardisedTest, row: StandardisedValues) -> di
             }
     if row.level_value is not None and _outside(row.level_value, LEVEL_VALUE_MAX):
         problems["level_value"] = _("The level value %(value)s lies outside 0 to %(high)s (one decimal at most).") % {
-            "value": row.level_value,
-            "high": LEVEL_VALUE_MAX,
+            "value": shown(row.level_value),
+            "high": shown(LEVEL_VALUE_MAX),
         }
     return problems
 

@@ -76,7 +76,7 @@ class GroupEntryTests(ResultsTestCase):
         )  # fmt: skip
         self.client.force_login(self.tess.user)
         page = self.client.get(self.entry_url())
-        self.assertContains(page, 'value="5.0"')
+        self.assertContains(page, 'value="5,0"')  # the Dutch decimal comma
         self.client.post(self.entry_url(), entry_data(self.group3_pupils(), {self.sam.pk: "6.5"}))
         values = dict(CurriculumResult.objects.filter(test=self.grade_test).values_list("pupil_id", "value"))
         self.assertEqual(values, {self.sam.pk: Decimal("6.5")})
@@ -171,6 +171,86 @@ class GroupEntryTests(ResultsTestCase):
         data[f"rows-{index}-score"] = "-1"
         self.assertEqual(self.client.post(entry, data).status_code, 400)
         self.assertEqual(StandardisedResult.objects.get().score, Decimal(34))
+
+
+class DecimalCommaTests(ResultsTestCase):
+    """Numbers are typed and shown in the teacher's language (decision 0005)."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.score_test = services.curriculum_test_create(
+            actor=self.tess.user, group=self.group3, subject="Spelling", name="Dictee",
+            date=dt.date(2026, 11, 12), scale=CurriculumTest.Scale.SCORE, max_score=40,
+        )  # fmt: skip
+        self.client.force_login(self.tess.user)
+
+    def saved(self, test: CurriculumTest) -> dict[int, Decimal]:
+        return dict(CurriculumResult.objects.filter(test=test).values_list("pupil_id", "value"))
+
+    def test_a_dutch_decimal_comma_is_a_decimal_comma(self) -> None:
+        # Before: 3,5 on a 0-40 test was saved as 35, and 6,5 on a grade test refused as 65.
+        data = entry_data(self.group3_pupils(), {self.sam.pk: "3,5", self.noor.pk: "31"})
+        self.assertEqual(self.client.post(self.entry_url(self.score_test), data).status_code, 302)
+        self.assertEqual(self.saved(self.score_test), {self.sam.pk: Decimal("3.5"), self.noor.pk: Decimal(31)})
+        data = entry_data(self.group3_pupils(), {self.sam.pk: "6,5"})
+        self.assertEqual(self.client.post(self.entry_url(), data).status_code, 302)
+        self.assertEqual(self.saved(self.grade_test), {self.sam.pk: Decimal("6.5")})
+
+    def test_numbers_are_shown_back_in_dutch_in_the_form_and_the_tables(self) -> None:
+        services.curriculum_results_save(
+            actor=self.tess.user, test=self.score_test, group=self.group3,
+            values={self.sam.pk: Decimal("3.5"), self.noor.pk: Decimal(31)},
+        )  # fmt: skip
+        page = self.client.get(self.entry_url(self.score_test))
+        self.assertContains(page, 'value="3,5"')
+        self.assertContains(page, 'value="31,0"')
+        self.assertContains(page, 'inputmode="decimal"')
+        self.assertNotContains(page, 'type="number"')
+        results = self.client.get(reverse("records:pupil-results", args=[self.sam.pk]))
+        self.assertContains(results, "3,5 / 40")
+        english = self.client.get(self.entry_url(self.score_test), headers=EN)
+        self.assertContains(english, 'value="3.5"')
+
+    def test_english_takes_the_decimal_point(self) -> None:
+        data = entry_data(self.group3_pupils(), {self.sam.pk: "7.5"})
+        self.assertEqual(self.client.post(self.entry_url(), data, headers=EN).status_code, 302)
+        self.assertEqual(self.saved(self.grade_test), {self.sam.pk: Decimal("7.5")})
+
+    def test_a_number_that_reads_two_ways_is_refused_the_typed_text_kept_and_nothing_saved(self) -> None:
+        data = entry_data(self.group3_pupils(), {self.sam.pk: "1.234,5", self.noor.pk: "12"})
+        response = self.client.post(self.entry_url(self.score_test), data)
+        self.assertContains(response, "1.234,5 kan op meer dan één manier gelezen worden", status_code=400)
+        self.assertContains(response, 'value="1.234,5"', status_code=400)
+        self.assertEqual(self.saved(self.score_test), {})
+
+    def test_the_scale_in_a_refusal_is_written_in_dutch(self) -> None:
+        data = entry_data(self.group3_pupils(), {self.sam.pk: "10,5"})
+        response = self.client.post(self.entry_url(), data)
+        self.assertContains(response, "Sam Bakker: 10,5 ", status_code=400)
+        self.assertContains(response, "(1,0 ", status_code=400)
+
+    def test_standardised_score_and_level_value_take_the_comma(self) -> None:
+        test = services.standardised_test_create(
+            actor=self.tess.user, group=self.group3, name="Rekenen M3", provider="cito", date=dt.date(2026, 11, 1)
+        )
+        entry = reverse("records:standardised-entry", args=[self.group3.pk, test.pk])
+        fields = ("score", "level", "adjusted_level", "level_value")
+        data = entry_data(self.group3_pupils(), {self.sam.pk: "34,5"}, fields)
+        data[f"rows-{self.group3_pupils().index(self.sam)}-level_value"] = "3,5"
+        self.assertEqual(self.client.post(entry, data).status_code, 302)
+        result = StandardisedResult.objects.get()
+        self.assertEqual((result.score, result.level_value), (Decimal("34.5"), Decimal("3.5")))
+        page = self.client.get(entry)
+        self.assertContains(page, 'value="34,5"')
+        self.assertContains(page, 'value="3,5"')
+
+    def test_maximum_score_of_a_new_test_follows_the_same_rule(self) -> None:
+        url = reverse("records:curriculum-test-new", args=[self.group3.pk])
+        data = {"curriculum-subject": "Taal", "curriculum-name": "Blok 2", "curriculum-date": "2026-11-20",
+                "curriculum-scale": "score", "curriculum-max_score": "1.000"}  # fmt: skip
+        response = self.client.post(url, data)
+        self.assertContains(response, "kan op meer dan één manier gelezen worden", status_code=400)
+        self.assertFalse(CurriculumTest.objects.filter(name="Blok 2").exists())
 
 
 class PupilResultsTests(ResultsTestCase):
