@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from schoolbrug.sis.models import Group, Pupil, SchoolYear
 
@@ -25,9 +26,21 @@ def curriculum_tests_of_group(group: Group) -> QuerySet[CurriculumTest]:
 
 
 def standardised_tests_of_year(group: Group) -> QuerySet[StandardisedTest]:
+    """The school year's standardised tests, each with the number of results of *this* group's pupils.
+
+    A standardised test is school-wide; its count on a group's page is the group's own, so a teacher
+    sees how far her group is, not how far the school is.
+    """
+    group_results = (
+        StandardisedResult.objects.filter(test=OuterRef("pk"), pupil__placements__group=group)
+        .order_by()
+        .values("test")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     return (
         StandardisedTest.objects.filter(school_id=group.school_id, year_id=group.year_id)
-        .annotate(result_count=Count("results"))
+        .annotate(result_count=Coalesce(Subquery(group_results, output_field=IntegerField()), Value(0)))
         .order_by("-date", "pk")
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -253,6 +254,30 @@ class DecimalCommaTests(ResultsTestCase):
         self.assertFalse(CurriculumTest.objects.filter(name="Blok 2").exists())
 
 
+class GroupOverviewTests(ResultsTestCase):
+    def count_on_overview(self, group_pk: int, test_name: str) -> int:
+        page = self.client.get(reverse("records:group-tests", args=[group_pk])).content.decode()
+        found = re.search(rf"{re.escape(test_name)}</a>\s*</td>\s*<td[^>]*>\s*(\d+)\s*</td>", page)
+        assert found, f"{test_name} not on the overview of group {group_pk}"
+        return int(found[1])
+
+    def test_a_standardised_test_counts_the_groups_own_results(self) -> None:
+        test = services.standardised_test_create(
+            actor=self.tess.user, group=self.group3, name="Spelling M3", provider="cito", date=dt.date(2026, 11, 1)
+        )
+        StandardisedResult.objects.bulk_create(
+            StandardisedResult(test=test, pupil=pupil, level="III") for pupil in (self.sam, self.noor, self.olivia)
+        )
+        self.client.force_login(self.pim.user)  # reaches both groups
+        self.assertEqual(self.count_on_overview(self.group3.pk, "Spelling M3"), 2)  # Sam and Noor, not Olivia
+        self.assertEqual(self.count_on_overview(self.group5.pk, "Spelling M3"), 1)
+        olivia_only = StandardisedTest.objects.create(
+            school=self.school, year=self.year, name="Lezen M5", date=dt.date(2026, 11, 2)
+        )
+        StandardisedResult.objects.create(test=olivia_only, pupil=self.olivia, level="II")
+        self.assertEqual(self.count_on_overview(self.group3.pk, "Lezen M5"), 0)
+
+
 class PupilResultsTests(ResultsTestCase):
     def test_results_are_shown_per_school_year(self) -> None:
         old = CurriculumTest.objects.create(
@@ -402,9 +427,12 @@ class ResultsQueryCountTests(ResultsTestCase):
                     date=dt.date(2026, 10, 1),
                 )  # fmt: skip
                 CurriculumResult.objects.create(test=test, pupil=self.sam, value=Decimal(7))
-                StandardisedTest.objects.create(
+                standardised = StandardisedTest.objects.create(
                     school=self.school, year=self.year, name=f"M{n}", date=dt.date(2026, 10, 1)
                 )
+                # Results in this group and in another one: the count is the group's own.
+                StandardisedResult.objects.create(test=standardised, pupil=self.sam, level="III")
+                StandardisedResult.objects.create(test=standardised, pupil=self.olivia, level="II")
 
         add_tests(2)
         with count_queries() as small:
