@@ -78,6 +78,11 @@ def test_teacher_records_absence_and_note_and_locks_a_report(
     screenshot(page, "report-draft")
     page.locator("#report-save").click()
     page.locator("#report-lock").click()
+    # Locking cannot be undone by the teacher: a page names the report and asks first.
+    expect(page.locator("#confirmation-subject")).to_have_text("Rapport 1 · Sam Bakker")
+    assert Report.objects.get(pupil=sam, period=school.period).locked_at is None
+    screenshot(page, "report-lock-question")
+    page.locator("#confirm-yes").click()
     expect(page.locator("#report-locked")).to_be_visible()
     screenshot(page, "report-locked")
     report = Report.objects.get(pupil=sam, period=school.period)

@@ -69,6 +69,26 @@ def get_standardised_test_or_404(user: Any, group: Group, test_id: int) -> Stand
     )
 
 
+def get_standardised_test_of_creator_or_404(user: Any, group: Group, test_id: int) -> StandardisedTest:
+    """A standardised test reached through the group, and only for the staff member who created it."""
+    test = get_standardised_test_or_404(user, group, test_id)
+    if test.created_by_id is None or test.created_by_id != user.pk:
+        raise Http404
+    return test
+
+
+def standardised_tests_deletable_by(user: Any) -> QuerySet[StandardisedTest]:
+    """Standardised tests the user may remove: the ones he created, while nobody has entered a
+    result for them (a result is a pupil's record; removing the test would remove it too)."""
+    if sis_policies.staff_member_of(user) is None:
+        return StandardisedTest.objects.none()
+    return StandardisedTest.objects.filter(created_by=user).exclude(results__isnull=False)
+
+
+def can_delete_standardised_test(user: Any, test: StandardisedTest) -> bool:
+    return standardised_tests_deletable_by(user).filter(pk=test.pk).exists()
+
+
 def reports_visible_to(user: Any) -> QuerySet[Report]:
     return Report.objects.filter(pupil__in=sis_policies.pupils_visible_to(user))
 

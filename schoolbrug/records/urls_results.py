@@ -11,6 +11,11 @@ urlpatterns = [
     path("groups/<int:group_id>/tests/<int:test_id>/", results.curriculum_entry, name="curriculum-entry"),
     path("groups/<int:group_id>/standardised/new/", results.standardised_test_new, name="standardised-test-new"),
     path("groups/<int:group_id>/standardised/<int:test_id>/", results.standardised_entry, name="standardised-entry"),
+    path(
+        "groups/<int:group_id>/standardised/<int:test_id>/delete/",
+        results.standardised_test_delete,
+        name="standardised-test-delete",
+    ),
     path("pupils/<int:pupil_id>/results/", results.pupil_results, name="pupil-results"),
     path("pupils/<int:pupil_id>/reports/", reports.pupil_reports, name="pupil-reports"),
     path("pupils/<int:pupil_id>/reports/<int:period_id>/", reports.report_edit, name="report-edit"),

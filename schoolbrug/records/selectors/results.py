@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from schoolbrug.sis.models import Group, Pupil, SchoolYear
@@ -25,8 +25,9 @@ def curriculum_tests_of_group(group: Group) -> QuerySet[CurriculumTest]:
     return CurriculumTest.objects.filter(group=group).annotate(result_count=Count("results")).order_by("-date", "pk")
 
 
-def standardised_tests_of_year(group: Group) -> QuerySet[StandardisedTest]:
-    """The school year's standardised tests, each with the number of results of *this* group's pupils.
+def standardised_tests_of_year(group: Group, *, user: Any) -> QuerySet[StandardisedTest]:
+    """The school year's standardised tests, each with the number of results of *this* group's pupils
+    and whether the user may remove it.
 
     A standardised test is school-wide; its count on a group's page is the group's own, so a teacher
     sees how far her group is, not how far the school is.
@@ -40,7 +41,10 @@ def standardised_tests_of_year(group: Group) -> QuerySet[StandardisedTest]:
     )
     return (
         StandardisedTest.objects.filter(school_id=group.school_id, year_id=group.year_id)
-        .annotate(result_count=Coalesce(Subquery(group_results, output_field=IntegerField()), Value(0)))
+        .annotate(
+            result_count=Coalesce(Subquery(group_results, output_field=IntegerField()), Value(0)),
+            deletable=Exists(policies.standardised_tests_deletable_by(user).filter(pk=OuterRef("pk"))),
+        )
         .order_by("-date", "pk")
     )
 

@@ -70,6 +70,25 @@ def standardised_test_create(*, actor: Any, group: Group, name: str, provider: s
     return test
 
 
+def standardised_test_has_results_message() -> str:
+    return _("This test already has results, so it can no longer be removed.")
+
+
+@transaction.atomic
+def standardised_test_delete(*, actor: Any, test: StandardisedTest) -> None:
+    """Removes a standardised test added by mistake: by its creator, while it has no results.
+
+    The row lock makes a result saved at the same moment either come first (and the test stays) or
+    wait and find the test gone.
+    """
+    test = StandardisedTest.objects.select_for_update().get(pk=test.pk)
+    if test.created_by_id is None or test.created_by_id != actor.pk:
+        raise PermissionDenied
+    if not policies.can_delete_standardised_test(actor, test):
+        raise ValidationError(standardised_test_has_results_message(), code="has_results")
+    test.delete()
+
+
 def _reachable_pupils(actor: Any, group: Group, pupil_ids: set[int]) -> dict[int, Pupil]:
     pupils = policies.pupils_of_group_visible_to(actor, group).filter(pk__in=pupil_ids).in_bulk()
     if set(pupils) != pupil_ids:

@@ -218,7 +218,12 @@ class AbsencePageTests(SchoolTestCase):
             reason=self.reasons["sick"], client_key=None,
         )  # fmt: skip
         login(self.client, self.tess)
-        response = self.client.post(reverse("records:absence-delete", args=[absence.pk]))
+        delete = reverse("records:absence-delete", args=[absence.pk])
+        question = self.client.post(delete, headers={"accept-language": "en"})  # one click asks first
+        self.assertContains(question, "Remove this absence?")
+        self.assertContains(question, "Sam Bakker · Ziek")
+        self.assertTrue(Absence.objects.exists())
+        response = self.client.post(delete, {"confirm": "yes"})
         self.assertRedirects(response, reverse("records:pupil-absences", args=[self.sam.pk]))
         self.assertFalse(Absence.objects.exists())
 
@@ -275,10 +280,12 @@ class AbsenceAccessTests(SchoolTestCase):
             self.assertEqual(self.client.post(processed, {"processed": "1"}).status_code, 404)
         login(self.client, self.tess)
         delete = reverse("records:absence-delete", args=[self.absence.pk])
-        self.assertEqual(self.client.post(delete).status_code, 404)
+        self.assertEqual(self.client.get(delete).status_code, 404)
+        self.assertEqual(self.client.post(delete, {"confirm": "yes"}).status_code, 404)
         for persona in (self.wim, self.paula, self.otto):
             login(self.client, persona)
-            self.assertEqual(self.client.post(delete).status_code, 404)
+            self.assertEqual(self.client.get(delete).status_code, 404)
+            self.assertEqual(self.client.post(delete, {"confirm": "yes"}).status_code, 404)
         self.absence.refresh_from_db()
         self.assertFalse(self.absence.processed)
 

@@ -16,6 +16,8 @@ from ..selectors.news import news_for_guardian
 from ..services.news import sanitise_html
 from .helpers_diary import AMS, login
 
+EN = {"accept-language": "en"}
+
 FORM = {
     "subject": "Schoolreis",
     "date": "2026-11-20",
@@ -97,8 +99,24 @@ class NewsPageTests(SchoolTestCase):
         self.client.post(reverse("records:news-edit", args=[item.pk]), {**FORM, "subject": "Gewijzigd"})
         item.refresh_from_db()
         self.assertEqual(item.subject, "Gewijzigd")
-        self.assertRedirects(self.client.post(reverse("records:news-delete", args=[item.pk])), reverse("records:news"))
+        delete = reverse("records:news-delete", args=[item.pk])
+        self.assertRedirects(self.client.post(delete, {"confirm": "yes"}), reverse("records:news"))
         self.assertFalse(NewsItem.objects.exists())
+
+    def test_removing_asks_first_naming_the_item_and_one_click_removes_nothing(self) -> None:
+        item = make_news(self.school, "Schoolreis groep 3")
+        login(self.client, self.ada)
+        delete = reverse("records:news-delete", args=[item.pk])
+        detail = self.client.get(reverse("records:news-detail", args=[item.pk]))
+        self.assertContains(detail, f'action="{delete}"')
+        for response in (self.client.get(delete, headers=EN), self.client.post(delete, headers=EN)):
+            self.assertContains(response, "Remove this news item?")
+            self.assertContains(response, "Schoolreis groep 3 · 20 November 2026")
+            self.assertContains(response, 'name="confirm" value="yes"')
+            self.assertContains(response, f'href="{reverse("records:news-detail", args=[item.pk])}"')
+        self.assertTrue(NewsItem.objects.filter(pk=item.pk).exists())
+        self.assertRedirects(self.client.post(delete, {"confirm": "yes"}), reverse("records:news"))
+        self.assertFalse(NewsItem.objects.filter(pk=item.pk).exists())
 
     def test_filters_on_subject_and_group(self) -> None:
         make_news(self.school, "Schoolreis groep 3", groups=[self.group3])
@@ -124,11 +142,15 @@ class NewsPageTests(SchoolTestCase):
         self.assertEqual(self.client.get(reverse("records:news-detail", args=[foreign.pk])).status_code, 404)
         for url in (reverse("records:news-new"), reverse("records:news-edit", args=[item.pk])):
             self.assertEqual(self.client.get(url).status_code, 404, url)
-        self.assertEqual(self.client.post(reverse("records:news-delete", args=[item.pk])).status_code, 404)
+        delete = reverse("records:news-delete", args=[item.pk])
+        for method in (self.client.get, self.client.post):
+            self.assertEqual(method(delete, {"confirm": "yes"}).status_code, 404)
         login(self.client, self.wim)
         for url in (reverse("records:news-detail", args=[item.pk]), reverse("records:news-edit", args=[item.pk])):
             self.assertEqual(self.client.get(url).status_code, 404, url)
-        self.assertEqual(self.client.post(reverse("records:news-delete", args=[item.pk])).status_code, 404)
+        delete = reverse("records:news-delete", args=[item.pk])
+        for method in (self.client.get, self.client.post):
+            self.assertEqual(method(delete, {"confirm": "yes"}).status_code, 404)
         for persona in (self.paula, self.otto):
             login(self.client, persona)
             for url in (reverse("records:news"), reverse("records:news-detail", args=[item.pk])):

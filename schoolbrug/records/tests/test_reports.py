@@ -77,10 +77,29 @@ class ReportEditingTests(ReportTestCase):
         self.assertContains(response, "Every section needs a heading.", status_code=400)
         self.assertFalse(Report.objects.exists())
 
+    def test_locking_asks_first_naming_the_report_and_one_click_locks_nothing(self) -> None:
+        report = self.write_report()
+        self.client.force_login(self.tess.user)
+        lock = reverse("records:report-lock", args=[report.pk])
+        for response in (self.client.get(lock, headers=EN), self.client.post(lock, headers=EN)):
+            self.assertContains(response, "Lock this report?")
+            self.assertContains(response, "Rapport 1 · Sam Bakker")
+            self.assertContains(response, 'name="confirm" value="yes"')
+            self.assertContains(response, f'action="{lock}"')
+            self.assertContains(response, f'href="{self.edit_url()}"')  # cancel goes back to the report
+        report.refresh_from_db()
+        self.assertFalse(report.is_locked)
+        response = self.client.post(lock, {"confirm": "yes"})
+        self.assertRedirects(response, self.edit_url(), fetch_redirect_response=False)
+        report.refresh_from_db()
+        self.assertTrue(report.is_locked)
+        # A locked report asks nothing more.
+        self.assertRedirects(self.client.get(lock), self.edit_url(), fetch_redirect_response=False)
+
     def test_teacher_locks_the_report_and_it_can_no_longer_be_edited(self) -> None:
         report = self.write_report()
         self.client.force_login(self.tess.user)
-        response = self.client.post(reverse("records:report-lock", args=[report.pk]))
+        response = self.client.post(reverse("records:report-lock", args=[report.pk]), {"confirm": "yes"})
         self.assertRedirects(response, self.edit_url(), fetch_redirect_response=False)
         report.refresh_from_db()
         self.assertTrue(report.is_locked)
@@ -193,7 +212,8 @@ class ReportAccessTests(ReportTestCase):
             for url in self.urls(report):
                 self.assertEqual(self.client.get(url).status_code, 404, (persona.user.email, url))
             lock = reverse("records:report-lock", args=[report.pk])
-            self.assertEqual(self.client.post(lock).status_code, 404, persona.user.email)
+            self.assertEqual(self.client.get(lock).status_code, 404, persona.user.email)
+            self.assertEqual(self.client.post(lock, {"confirm": "yes"}).status_code, 404, persona.user.email)
         self.assertFalse(Report.objects.filter(locked_at__isnull=False).exists())
 
     def test_teacher_cannot_write_for_a_pupil_outside_her_group(self) -> None:

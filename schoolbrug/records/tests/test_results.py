@@ -15,8 +15,8 @@ from schoolbrug.accounts.two_factor.testing import verified_login
 from schoolbrug.core.testing import assert_same_query_count, count_queries
 from schoolbrug.records.models import CurriculumResult, CurriculumTest, StandardisedResult, StandardisedTest
 from schoolbrug.records.services import results as services
-from schoolbrug.sis.models import Pupil
-from schoolbrug.sis.testing import Persona, SchoolTestCase, make_pupil
+from schoolbrug.sis.models import GroupStaff, Pupil
+from schoolbrug.sis.testing import Persona, SchoolTestCase, make_pupil, make_staff_account
 
 EN = {"accept-language": "en"}
 
@@ -276,6 +276,53 @@ class GroupOverviewTests(ResultsTestCase):
         )
         StandardisedResult.objects.create(test=olivia_only, pupil=self.olivia, level="II")
         self.assertEqual(self.count_on_overview(self.group3.pk, "Lezen M5"), 0)
+
+
+class StandardisedTestDeleteTests(ResultsTestCase):
+    """A standardised test added by mistake is removed by whoever created it, while it has no results."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.test = services.standardised_test_create(
+            actor=self.tess.user, group=self.group3, name="Spelling M3", provider="cito", date=dt.date(2026, 11, 1)
+        )
+        self.delete = reverse("records:standardised-test-delete", args=[self.group3.pk, self.test.pk])
+        self.overview = reverse("records:group-tests", args=[self.group3.pk])
+
+    def test_the_creator_removes_it_after_a_question_naming_it(self) -> None:
+        self.client.force_login(self.tess.user)
+        self.assertContains(self.client.get(self.overview), f'href="{self.delete}"')
+        for question in (self.client.get(self.delete, headers=EN), self.client.post(self.delete, headers=EN)):
+            self.assertContains(question, "Remove this standardised test?")
+            self.assertContains(question, "Cito Spelling M3 · 1 November 2026")
+            self.assertContains(question, 'name="confirm" value="yes"')
+        self.assertTrue(StandardisedTest.objects.filter(pk=self.test.pk).exists())
+        self.assertRedirects(self.client.post(self.delete, {"confirm": "yes"}), self.overview)
+        self.assertFalse(StandardisedTest.objects.filter(pk=self.test.pk).exists())
+
+    def test_others_cannot_remove_it(self) -> None:
+        colleague = make_staff_account(self.school, "kees@test.nl", "Kees", "Collega")
+        GroupStaff.objects.create(group=self.group3, staff_member=colleague.record)
+        for persona in (colleague, self.pim, self.ada, self.wim, self.paula):
+            log_in(self.client, persona)
+            self.assertEqual(self.client.get(self.delete).status_code, 404, persona.user.email)
+            self.assertEqual(self.client.post(self.delete, {"confirm": "yes"}).status_code, 404, persona.user.email)
+            if persona in (colleague, self.pim, self.ada):
+                self.assertNotContains(self.client.get(self.overview), self.delete)
+        with self.assertRaises(PermissionDenied):
+            services.standardised_test_delete(actor=self.pim.user, test=self.test)
+        self.assertTrue(StandardisedTest.objects.filter(pk=self.test.pk).exists())
+
+    def test_not_once_it_has_results_even_of_another_group(self) -> None:
+        StandardisedResult.objects.create(test=self.test, pupil=self.olivia, level="II")
+        self.client.force_login(self.tess.user)
+        self.assertNotContains(self.client.get(self.overview), self.delete)
+        response = self.client.post(self.delete, {"confirm": "yes"}, headers=EN, follow=True)
+        self.assertRedirects(response, self.overview)
+        self.assertContains(response, "This test already has results, so it can no longer be removed.")
+        with self.assertRaises(ValidationError):
+            services.standardised_test_delete(actor=self.tess.user, test=self.test)
+        self.assertTrue(StandardisedResult.objects.filter(test=self.test).exists())
 
 
 class PupilResultsTests(ResultsTestCase):

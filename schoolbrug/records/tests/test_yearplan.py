@@ -54,7 +54,12 @@ class YearPlanTests(SchoolTestCase):
         self.client.post(edit, {**FORM, "title": "Sint"})
         activity.refresh_from_db()
         self.assertEqual(activity.title, "Sint")
-        self.client.post(reverse("records:activity-delete", args=[activity.pk]))
+        delete = reverse("records:activity-delete", args=[activity.pk])
+        question = self.client.post(delete)  # one click asks first, naming the activity
+        self.assertContains(question, "Sint · ")
+        self.assertContains(question, 'name="confirm" value="yes"')
+        self.assertTrue(Activity.objects.exists())
+        self.assertRedirects(self.client.post(delete, {"confirm": "yes"}), reverse("records:yearplan"))
         self.assertFalse(Activity.objects.exists())
 
     def test_month_list_and_who_may_change(self) -> None:
@@ -70,11 +75,12 @@ class YearPlanTests(SchoolTestCase):
         self.assertFalse(response.context["can_manage"])
         for url in (reverse("records:activity-new"), reverse("records:activity-edit", args=[inside.pk])):
             self.assertEqual(self.client.get(url).status_code, 404)
-        self.assertEqual(self.client.post(reverse("records:activity-delete", args=[inside.pk])).status_code, 404)
+        self.assertEqual(self.client.get(reverse("records:activity-delete", args=[inside.pk])).status_code, 404)
         self.assertEqual(self.client.get(reverse("records:yearplan"), {"month": "2026-13"}).status_code, 404)
         login(self.client, self.ada)
         self.assertEqual(self.client.get(reverse("records:activity-edit", args=[foreign.pk])).status_code, 404)
-        self.assertEqual(self.client.post(reverse("records:activity-delete", args=[foreign.pk])).status_code, 404)
+        foreign_delete = reverse("records:activity-delete", args=[foreign.pk])
+        self.assertEqual(self.client.post(foreign_delete, {"confirm": "yes"}).status_code, 404)
         for persona in (self.paula, self.otto):
             login(self.client, persona)
             self.assertEqual(self.client.get(reverse("records:yearplan")).status_code, 404)

@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from schoolbrug.core.confirm import confirmation_page, is_confirmed
 from schoolbrug.sis.decorators import staff_required
 from schoolbrug.sis.models import Pupil
 from schoolbrug.sis.policies import (
@@ -84,9 +85,19 @@ def absence_processed(request: HttpRequest, absence_id: int) -> HttpResponseBase
 
 
 @staff_required
-@require_POST
+@require_http_methods(["GET", "POST"])
+@never_cache
 def absence_delete(request: HttpRequest, absence_id: int) -> HttpResponseBase:
     absence = policies_diary.get_absence_for_user_or_404(request.user, absence_id)
+    if not is_confirmed(request):
+        return confirmation_page(
+            request,
+            question=_("Remove this absence?"),
+            subject=f"{absence.pupil.full_name} · {absence.reason.name} · {services.absence_period_label(absence)}",
+            consequence=_("The absence disappears from the records and from the portal. This cannot be undone."),
+            button=_("Yes, remove the absence"),
+            cancel_url=reverse("records:pupil-absences", args=[absence.pupil_id]),
+        )
     services.absence_delete(actor=request.user, absence=absence)
     messages.success(request, _("The absence has been removed."))
     return redirect("records:pupil-absences", pupil_id=absence.pupil_id)

@@ -7,10 +7,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
+from schoolbrug.core.confirm import confirmation_page, is_confirmed
 from schoolbrug.sis.decorators import staff_required
 from schoolbrug.sis.policies import require_staff_member
 
@@ -94,9 +97,19 @@ def news_edit(request: HttpRequest, news_id: int) -> HttpResponse:
 
 
 @staff_required
-@require_POST
+@require_http_methods(["GET", "POST"])
+@never_cache
 def news_delete(request: HttpRequest, news_id: int) -> HttpResponseBase:
     item = policies_diary.get_news_for_manager_or_404(request.user, news_id)
+    if not is_confirmed(request):
+        return confirmation_page(
+            request,
+            question=_("Remove this news item?"),
+            subject=f"{item.subject} · {date_format(item.date, 'j F Y')}",
+            consequence=_("Guardians will no longer see it. This cannot be undone."),
+            button=_("Yes, remove the news item"),
+            cancel_url=reverse("records:news-detail", args=[item.pk]),
+        )
     services.news_delete(actor=request.user, item=item)
     messages.success(request, _("The news item has been removed."))
     return redirect("records:news")

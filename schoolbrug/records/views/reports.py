@@ -6,11 +6,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from schoolbrug.core.confirm import confirmation_page, is_confirmed
 from schoolbrug.sis import policies as sis_policies
 from schoolbrug.sis import selectors as sis_selectors
 from schoolbrug.sis.decorators import staff_required
@@ -86,9 +88,27 @@ def report_edit(request: HttpRequest, pupil_id: int, period_id: int) -> HttpResp
 
 
 @staff_required
-@require_POST
+@require_http_methods(["GET", "POST"])
+@never_cache
 def report_lock(request: HttpRequest, report_id: int) -> HttpResponse:
     report = policies.get_report_for_user_or_404(request.user, report_id)
+    if not policies.can_edit_report(request.user, report.pupil):
+        raise Http404
+    if report.is_locked:
+        return redirect("records:report-edit", pupil_id=report.pupil_id, period_id=report.period_id)
+    if not is_confirmed(request):
+        # Locking publishes the report to the guardians and cannot be undone by the teacher.
+        return confirmation_page(
+            request,
+            question=_("Lock this report?"),
+            subject=f"{report.period.name} · {report.pupil.full_name}",
+            consequence=_(
+                "Guardians will see the report. After locking nobody can change it; "
+                "only an application administrator can unlock it."
+            ),
+            button=_("Yes, lock the report"),
+            cancel_url=reverse("records:report-edit", args=[report.pupil_id, report.period_id]),
+        )
     try:
         services.report_lock(actor=request.user, report=report)
     except ValidationError as error:

@@ -11,10 +11,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from schoolbrug.core.confirm import confirmation_page, is_confirmed
 from schoolbrug.sis import policies as sis_policies
 from schoolbrug.sis.decorators import staff_required
 from schoolbrug.sis.models import Group, Pupil
@@ -49,7 +52,7 @@ def _group_page(
     context = {
         "group": group,
         "curriculum_tests": selectors.curriculum_tests_of_group(group),
-        "standardised_tests": selectors.standardised_tests_of_year(group),
+        "standardised_tests": selectors.standardised_tests_of_year(group, user=request.user),
         "curriculum_form": curriculum_form or CurriculumTestForm(prefix="curriculum"),
         "standardised_form": standardised_form or StandardisedTestForm(prefix="standardised"),
     }
@@ -94,6 +97,34 @@ def standardised_test_new(request: HttpRequest, group_id: int) -> HttpResponse:
     if created is not None:
         return created
     return _group_page(request, group_id, standardised_form=form, status=400)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+def standardised_test_delete(request: HttpRequest, group_id: int, test_id: int) -> HttpResponse:
+    group = sis_policies.get_group_for_user_or_404(request.user, group_id)
+    test = policies.get_standardised_test_of_creator_or_404(request.user, group, test_id)
+    back = redirect("records:group-tests", group_id=group.pk)
+    if not policies.can_delete_standardised_test(request.user, test):
+        messages.error(request, services.standardised_test_has_results_message())
+        return back
+    if not is_confirmed(request):
+        return confirmation_page(
+            request,
+            question=_("Remove this standardised test?"),
+            subject=f"{test} · {date_format(test.date, 'j F Y')}",
+            consequence=_("Nobody has entered results for it yet. This cannot be undone."),
+            button=_("Yes, remove the test"),
+            cancel_url=reverse("records:group-tests", args=[group.pk]),
+        )
+    try:
+        services.standardised_test_delete(actor=request.user, test=test)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The standardised test has been removed."))
+    return back
 
 
 def _entry_page(

@@ -10,10 +10,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
+from schoolbrug.core.confirm import confirmation_page, is_confirmed
 from schoolbrug.sis.decorators import staff_required
 from schoolbrug.sis.policies import require_staff_member
 
@@ -91,9 +94,20 @@ def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 
 @staff_required
-@require_POST
+@require_http_methods(["GET", "POST"])
+@never_cache
 def activity_delete(request: HttpRequest, activity_id: int) -> HttpResponseBase:
     activity = policies_diary.get_activity_for_admin_or_404(request.user, activity_id)
+    if not is_confirmed(request):
+        starts = timezone.localtime(activity.starts_at, school_zone(activity.school))
+        return confirmation_page(
+            request,
+            question=_("Remove this activity from the year plan?"),
+            subject=f"{activity.title} · {date_format(starts, 'j F Y')}",
+            consequence=_("It disappears from the year plan and from the portal. This cannot be undone."),
+            button=_("Yes, remove the activity"),
+            cancel_url=reverse("records:yearplan"),
+        )
     services.activity_delete(actor=request.user, activity=activity)
     messages.success(request, _("The activity has been removed."))
     return redirect("records:yearplan")
