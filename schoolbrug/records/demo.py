@@ -33,9 +33,10 @@ REASONS = (
 CATEGORIES = (("Algemeen", True), ("Gesprek", True), ("Zorg", False))
 PUPILS_PER_GROUP = 3
 UPPER_GROUPS = ("Groep 5", "Groep 6", "Groep 7", "Groep 8")
+# News is written in the small Markdown subset the news form offers.
 NEWSLETTER = (
-    "<p>Beste ouders,</p><p>Deze maand staat in het teken van <strong>lezen</strong>. "
-    'Meer informatie op <a href="https://www.regenboog.demo">onze website</a>.</p>'
+    "Beste ouders,\n\nDeze maand staat in het teken van **lezen**. "
+    "Meer informatie op [onze website](https://www.regenboog.demo)."
 )
 
 
@@ -279,13 +280,13 @@ def _news(school: School, today: dt.date) -> None:
             "Luizencontrole",
             -1,
             6,
-            "<p>Na elke vakantie controleren de luizenouders alle kinderen.</p>"
-            "<ul><li>Graag geen gel in het haar</li><li>Vlechten mag</li></ul>",
+            "Na elke vakantie controleren de luizenouders alle kinderen.\n\n"
+            "- Graag *geen* gel in het haar\n- Vlechten mag",
             (),
         ),
-        ("Excursie bibliotheek", -2, 5, "<p>Wie rijdt er mee naar de bibliotheek?</p>", ("Groep 3", "Groep 4")),
-        ("Sinterklaasfeest", 4, 20, "<h3>Sinterklaas komt!</h3><p>De kinderen mogen verkleed komen.</p>", ()),
-        ("Zomerfeest (vorig jaar)", -150, -120, "<p>Dank aan alle vrijwilligers.</p>", ()),
+        ("Excursie bibliotheek", -2, 5, "Wie rijdt er mee naar de bibliotheek?", ("Groep 3", "Groep 4")),
+        ("Sinterklaasfeest", 4, 20, "# Sinterklaas komt!\n\nDe kinderen mogen verkleed komen.", ()),
+        ("Zomerfeest (vorig jaar)", -150, -120, "Dank aan alle vrijwilligers.", ()),
     ]
     items = NewsItem.objects.bulk_create(
         NewsItem(

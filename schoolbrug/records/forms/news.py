@@ -24,7 +24,10 @@ class NewsForm(forms.Form):
         label=_("Text"),
         widget=forms.Textarea(attrs={"rows": 10}),
         max_length=20000,
-        help_text=_("Simple formatting is kept: paragraphs, bold, italic, lists, links and headings."),
+        help_text=_(
+            "Formatting: **bold**, *italic*, a line starting with - or 1. for a list, "
+            "[text](https://...) for a link, # for a heading. An empty line starts a new paragraph."
+        ),
     )
     publish_from = forms.DateField(label=_("Publish from"), widget=DATE_WIDGET)
     publish_until = forms.DateField(

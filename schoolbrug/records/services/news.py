@@ -1,4 +1,10 @@
-"""Writes for news (POR-11), with the text cleaned by an allow-list before it is stored."""
+"""Writes for news (POR-11), and how a news text becomes what guardians see.
+
+The author writes a small Markdown subset (**bold**, *italic*, lists, links, headings, quotes;
+the hint under the field lists it). The text is stored as typed, so editing shows what was typed,
+and rendered at display: Markdown to HTML, then the HTML allow-list (nh3). Raw HTML stays allowed,
+because earlier news was written as HTML; it goes through the same allow-list.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,8 @@ import nh3
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 
 from schoolbrug.sis.models import Group
 from schoolbrug.sis.policies import staff_member_of
@@ -69,6 +77,28 @@ def sanitise_html(text: str) -> tuple[str, list[str]]:
     return cleaned, inspector.removed
 
 
+def _news_headings(state: StateCore) -> None:
+    # A news item sits under the page's own headings: "#" to "###" become h3, deeper ones h4.
+    for token in state.tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = "h3" if token.tag in ("h1", "h2", "h3") else "h4"
+
+
+MARKDOWN_RULES = [
+    "emphasis", "list", "link", "autolink", "heading", "blockquote",
+    "newline", "escape", "entity", "html_block", "html_inline",
+]  # fmt: skip
+# "zero" switches every rule off; only the offered subset is switched back on (no images, tables,
+# code blocks). breaks: one Enter is a new line, as people expect from a text field.
+_MARKDOWN = MarkdownIt("zero", {"html": True, "breaks": True}).enable(MARKDOWN_RULES)
+_MARKDOWN.core.ruler.push("news_headings", _news_headings)
+
+
+def render_news(text: str) -> tuple[str, list[str]]:
+    """The HTML guardians see for a news text, and what the allow-list took out of it."""
+    return sanitise_html(_MARKDOWN.render(text or ""))
+
+
 def _require_manager(actor: Any) -> Any:
     staff = staff_member_of(actor)
     if staff is None or not (staff.is_application_admin or staff.is_communication_admin):
@@ -90,8 +120,9 @@ def news_save(
     for field in NEWS_FIELDS:
         if field in data:
             setattr(item, field, data[field])
-    item.text, removed = sanitise_html(item.text or "")
-    if not item.text.strip() or not nh3.clean(item.text, tags=set()).strip():
+    # Stored as typed; every display renders it through render_news.
+    rendered, removed = render_news(item.text or "")
+    if not nh3.clean(rendered, tags=set()).strip():
         raise ValidationError({"text": _("Enter a text; nothing readable was left after cleaning.")})
     if item.publish_until and item.publish_until < item.publish_from:
         raise ValidationError({"publish_until": _("Publication ends before it starts.")})

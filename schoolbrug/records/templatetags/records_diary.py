@@ -8,7 +8,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from ..selectors.notes import unread_reply_count
-from ..services.news import sanitise_html
+from ..services.news import render_news
 
 register = template.Library()
 
@@ -22,6 +22,7 @@ def unread_guardian_replies(context: dict[str, Any]) -> int:
 
 @register.filter
 def news_html(text: str) -> SafeString:
-    """News text through the allow-list again at display: stored text is clean, but a second pass
-    costs little and protects against rows written around the service (imports, fixtures)."""
-    return mark_safe(sanitise_html(text or "")[0])  # noqa: S308  (the output of the sanitiser)
+    """News text as guardians see it: its Markdown rendered, then through the HTML allow-list.
+    Every display goes through here, so rows written around the service (imports, fixtures) are
+    cleaned as well."""
+    return mark_safe(render_news(text)[0])  # noqa: S308  (the output of the sanitiser)

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from html.parser import HTMLParser
 from typing import Any
 from unittest import mock
 
 from django.urls import reverse
+from django.utils import timezone
 
 from schoolbrug.core.testing import assert_same_query_count, count_queries
 from schoolbrug.sis.testing import SchoolTestCase
 
 from ..models import NewsItem
 from ..selectors.news import news_for_guardian
-from ..services.news import sanitise_html
+from ..services.news import render_news, sanitise_html
 from .helpers_diary import AMS, login
 
 EN = {"accept-language": "en"}
@@ -54,6 +56,99 @@ class SanitiseTests(SchoolTestCase):
         self.assertEqual(removed, ["onclick", "<script>", "<img>", "javascript:", "<iframe>"])
 
 
+def parsed(html: str) -> tuple[set[str], list[tuple[str, str]]]:
+    """The tags and attributes a browser would build from `html`."""
+    found: tuple[set[str], list[tuple[str, str]]] = (set(), [])
+
+    class Collector(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found[0].add(tag)
+            found[1].extend((name, value or "") for name, value in attrs)
+
+    Collector().feed(html)
+    return found
+
+
+class MarkdownTests(SchoolTestCase):
+    """News text offers a small Markdown subset; guardians see formatting, never active content."""
+
+    def test_the_offered_formatting_is_rendered(self) -> None:
+        text = (
+            "Beste ouders,\nwe gaan op **schoolreis** naar *Ouwehands*.\n\n# Meenemen\n\n- lunch\n- regenjas\n\n"
+            "1. eerst\n2. dan\n\n> Tot dan!\n\n[Website](https://school.nl) of <https://ouwehands.nl>"
+        )
+        html, removed = render_news(text)
+        self.assertEqual(removed, [])
+        for part in (
+            "<p>Beste ouders,<br>\nwe gaan op <strong>schoolreis</strong> naar <em>Ouwehands</em>.</p>",
+            "<h3>Meenemen</h3>",
+            "<ul>\n<li>lunch</li>\n<li>regenjas</li>\n</ul>",
+            "<ol>\n<li>eerst</li>\n<li>dan</li>\n</ol>",
+            "<blockquote>\n<p>Tot dan!</p>\n</blockquote>",
+            '<a href="https://school.nl" rel="noopener">Website</a>',
+            '<a href="https://ouwehands.nl" rel="noopener">https://ouwehands.nl</a>',
+        ):
+            self.assertIn(part, html)
+
+    def test_what_is_not_offered_stays_text(self) -> None:
+        html, _ = render_news("![foto](https://x.nl/a.png)\n\n    code\n\n| a | b |\n|---|---|")
+        self.assertNotIn("<img", html)
+        self.assertNotIn("<pre", html)
+        self.assertNotIn("<table", html)
+
+    def test_news_written_as_html_earlier_looks_the_same(self) -> None:
+        html, removed = render_news("<p>We gaan naar <strong>Ouwehands</strong>.</p><ul><li>a</li></ul>")
+        self.assertEqual(html, "<p>We gaan naar <strong>Ouwehands</strong>.</p><ul><li>a</li></ul>")
+        self.assertEqual(removed, [])
+
+    def test_scripts_javascript_links_and_event_handlers_are_stripped(self) -> None:
+        attacks = [
+            "<script>alert(1)</script>",
+            "Hoi <script>alert(1)</script>",
+            "[klik](javascript:alert(1))",
+            "[klik](JaVaScRiPt:alert(1))",
+            "[klik](&#106;avascript:alert(1))",
+            "[klik](java\tscript:alert(1))",
+            "[klik](vbscript:alert(1)) [data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+            "<javascript:alert(1)>",
+            '<a href="javascript:alert(1)">klik</a>',
+            "<img src=x onerror=alert(1)>",
+            "Tekst <img src=x onerror=alert(1)> midden in een zin",
+            '<p onmouseover="alert(1)">Hoi</p>',
+            "**vet <b onclick=alert(1)>x</b>**",
+            "<svg onload=alert(1)>",
+            '<iframe src="javascript:alert(1)"></iframe>',
+            "<style>body{display:none}</style>",
+        ]
+        for attack in attacks:
+            html, _ = render_news(attack)
+            tags, attributes = parsed(html)
+            self.assertLessEqual(tags, {"p", "b", "strong", "a", "br"}, (attack, html))
+            for name, value in attributes:
+                self.assertFalse(name.startswith("on"), (attack, html))
+                if name == "href":
+                    self.assertRegex(value, r"^(https?|mailto):", (attack, html))
+            self.assertNotIn("<script", html.lower())
+
+    def test_a_guardian_sees_bold_as_bold(self) -> None:
+        login(self.client, self.ada)
+        today = timezone.localdate()
+        data = {**FORM, "text": "Neem **gymschoenen** mee.", "date": today, "publish_from": today, "publish_until": ""}
+        self.assertEqual(self.client.post(reverse("records:news-new"), data).status_code, 302)
+        login(self.client, self.paula)
+        page = self.client.get(reverse("portal:home"))
+        self.assertContains(page, "<p>Neem <strong>gymschoenen</strong> mee.</p>", html=False)
+        self.assertNotContains(page, "**gymschoenen**")
+
+    def test_the_form_shows_a_hint_and_gives_back_what_was_typed(self) -> None:
+        item = make_news(self.school)
+        NewsItem.objects.filter(pk=item.pk).update(text="Neem **gymschoenen** mee.")
+        login(self.client, self.ada)
+        page = self.client.get(reverse("records:news-edit", args=[item.pk]), headers=EN)
+        self.assertContains(page, "**bold**, *italic*")
+        self.assertContains(page, "Neem **gymschoenen** mee.</textarea>", html=False)
+
+
 class NewsPageTests(SchoolTestCase):
     def test_administrator_adds_news_for_groups(self) -> None:
         login(self.client, self.ada)
@@ -71,9 +166,11 @@ class NewsPageTests(SchoolTestCase):
             reverse("records:news-new"), {**FORM, "text": text}, follow=True, headers={"accept-language": "en"}
         )
         item = NewsItem.objects.get()
-        self.assertEqual(item.text, "<p>Hallo</p>")
+        self.assertEqual(item.text, text)  # kept as typed, so the author edits what he wrote
         self.assertContains(response, "was removed from the text: onmouseover, &lt;script&gt;")
+        self.assertContains(response, '<article id="news-text"><p>Hallo</p></article>', html=False)
         self.assertNotContains(response, "<script>alert")
+        self.assertNotContains(response, 'onmouseover="')
 
     def test_detail_page_cleans_text_written_around_the_service(self) -> None:
         item = make_news(self.school)
