@@ -96,7 +96,15 @@ class SmtpInbox:
         self.port = port
         self.messages: list[email.message.EmailMessage] = []
         self.recipients: list[list[str]] = []
+        # An SMTP answer such as "550 No such mailbox" to give every recipient instead of taking it.
+        self.refuse_with = ""
         self._controller: Any = None
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if self.refuse_with:
+            return self.refuse_with
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
