@@ -1,5 +1,6 @@
 """Mails for a forgotten password or username. The task builds the reset token at send time,
-so no token is ever stored (not in the task queue, not in the audit log)."""
+so no token is ever stored (not in the task queue, not in the audit log); a failed delivery is
+tried again by a later run of the same task (`schoolbrug.core.mail_queue.retried_delivery`)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from schoolbrug.core.mail import KIND_HEADER, mark_secret
+from schoolbrug.core.mail import ACCOUNT_HEADER, KIND_HEADER, mark_secret
+from schoolbrug.core.mail_queue import retried_delivery
 
 from .audit import AuditEvent, record
 from .models import Account
@@ -48,11 +50,13 @@ def recovery_requested(*, purpose: str, email: str, base_url: str, request: Http
 
 
 @task()
-def send_recovery_mail(*, account_id: int, purpose: str, base_url: str) -> None:
+def send_recovery_mail(*, account_id: int, purpose: str, base_url: str, attempt: int = 1) -> None:
     account = Account.objects.filter(pk=account_id).first()
     if account is None:
         return
-    recovery_mail_send(account=account, purpose=purpose, base_url=base_url)
+    retry = {"account_id": account_id, "purpose": purpose, "base_url": base_url}
+    with retried_delivery(send_recovery_mail, attempt=attempt, **retry):
+        recovery_mail_send(account=account, purpose=purpose, base_url=base_url)
 
 
 def recovery_mail_send(*, account: Account, purpose: str, base_url: str) -> None:
@@ -72,9 +76,11 @@ def recovery_mail_send(*, account: Account, purpose: str, base_url: str) -> None
     with translation.override(account.language or "nl"):
         subject = render_to_string(f"{template}_subject.txt", context).strip()
         body = render_to_string(f"{template}.txt", context)
-    message = EmailMessage(subject=subject, body=body, to=[account.email], headers={KIND_HEADER: purpose})
+    # The account header puts the mail on the "Sent e-mail" page of the account's schools.
+    headers = {KIND_HEADER: purpose, ACCOUNT_HEADER: str(account.pk)}
+    message = EmailMessage(subject=subject, body=body, to=[account.email], headers=headers)
     if context["reset_url"]:
         # A working reset link is a key to the account: the outbox keeps "[hidden]" in its place
-        # unless the mailer records secrets (the embedded demo).
+        # (also where the mailer records secrets: a mail about an account never shows them).
         mark_secret(message, str(context["reset_url"]))
     message.send()

@@ -91,6 +91,9 @@ def test_guardian_walks_the_portal(page: Page, school: SimpleNamespace, screensh
     expect(page.get_by_test_id("correction-sent")).to_be_visible()
     screenshot(page, "correction-sent")
     assert CorrectionRequest.objects.filter(proposed_value="Sammie", pupil=school.sam).count() == 1
+    # Back on the page, the pencil says the request is waiting for the school.
+    page.get_by_test_id(f"child-tab-{school.sam.pk}").click()
+    expect(page.get_by_test_id(f"pending-pupil-{school.sam.pk}-called_name")).to_contain_text("Sammie")
 
 
 def test_administrator_sets_up_the_portal_and_looks_as_a_guardian(

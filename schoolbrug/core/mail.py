@@ -7,13 +7,17 @@ an SMTP server. Senders tag a message with two headers that the outbox keeps as 
 
     X-Schoolbrug-School: the id of the school the message is sent for (the outbox is per school)
     X-Schoolbrug-Kind:   what kind of message it is, e.g. "invitation"
+    X-Schoolbrug-Account: the id of the account a message about an account is for (a password
+                         reset), when it is sent for no school in particular; the outbox page of
+                         every school the account is linked to shows it
 
 Rows older than `KEEP_DAYS` are pruned by a periodic job (`schoolbrug.core.jobs`).
 
 Secrets in a message (an activation link) are marked by the sender with `mark_secret`. They are
 recorded only when the backend is configured with `record_secrets` (the embedded default, where
-the outbox is how a demo reaches the link); otherwise the outbox keeps "[hidden]" in their place,
-so neither the database nor an administrator holds a working link meant for someone else.
+the outbox is how a demo reaches the link), and never in a mail about an account rather than a
+school (a password reset); otherwise the outbox keeps "[hidden]" in their place, so neither the
+database nor an administrator holds a working link meant for someone else.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ logger = logging.getLogger("schoolbrug.mail")
 
 SCHOOL_HEADER = "X-Schoolbrug-School"
 KIND_HEADER = "X-Schoolbrug-Kind"
+ACCOUNT_HEADER = "X-Schoolbrug-Account"
 KEEP_DAYS = 30
 CONSOLE_BACKEND = "django.core.mail.backends.console.EmailBackend"
 SECRETS_ATTRIBUTE = "schoolbrug_secrets"
@@ -51,6 +56,8 @@ class OutgoingMail(models.Model):
     # A plain id, not a foreign key: core knows nothing of schools, and mail outlives rows.
     school_id = models.BigIntegerField(_("school"), null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=50, blank=True, default="")
+    # Likewise a plain id: core knows nothing of accounts either.
+    account_id = models.BigIntegerField(_("account"), null=True, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("outgoing e-mail")
@@ -62,8 +69,8 @@ class OutgoingMail(models.Model):
         return f"{self.sent_at:%Y-%m-%d %H:%M} {self.to}: {self.subject}"
 
 
-def _school_id(message: EmailMessage) -> int | None:
-    value = str(message.extra_headers.get(SCHOOL_HEADER, "")).strip()
+def _header_id(message: EmailMessage, header: str) -> int | None:
+    value = str(message.extra_headers.get(header, "")).strip()
     return int(value) if value.isdigit() else None
 
 
@@ -75,7 +82,11 @@ def mark_secret(message: EmailMessage, *secrets: str) -> EmailMessage:
 
 def outgoing_mail_from(message: EmailMessage, *, record_secrets: bool = False) -> OutgoingMail:
     body = str(message.body)
-    if not record_secrets:
+    school_id, account_id = _header_id(message, SCHOOL_HEADER), _header_id(message, ACCOUNT_HEADER)
+    # A mail about an account (a reset link) is shown to the administrators of every school the
+    # account is linked to; its secret opens the whole account, children at other schools
+    # included, so no administrator gets it, not even where secrets are recorded.
+    if not record_secrets or (school_id is None and account_id is not None):
         # Longest first, so a secret that contains another is hidden whole.
         for secret in sorted(getattr(message, SECRETS_ATTRIBUTE, []), key=len, reverse=True):
             body = body.replace(secret, HIDDEN)
@@ -83,8 +94,9 @@ def outgoing_mail_from(message: EmailMessage, *, record_secrets: bool = False) -
         to=", ".join(message.recipients()),
         subject=str(message.subject)[:998],
         body=body,
-        school_id=_school_id(message),
+        school_id=school_id,
         kind=str(message.extra_headers.get(KIND_HEADER, ""))[:50],
+        account_id=account_id,
     )
 
 

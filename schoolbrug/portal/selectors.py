@@ -3,12 +3,13 @@ shows in a fixed number of queries; the callers have already checked reach."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from schoolbrug.accounts.models import Account
 from schoolbrug.sis.models import (
     EmergencyContact,
     Group,
@@ -45,7 +46,7 @@ class About:
     own_guardianships: list[Guardianship]
 
 
-def child_about(child: Pupil, *, account: Any) -> About:
+def child_about(child: Pupil, *, account: Account) -> About:
     """Personalia, school career, emergency numbers, medical data and the viewer's own
     relation to the child. Co-guardians are left out on purpose: divorced parents never see
     each other's data."""
@@ -58,16 +59,10 @@ def child_about(child: Pupil, *, account: Any) -> About:
                 .prefetch_related("group__year_levels")
                 .order_by("-year__start_date"),
             ),
-            "emergency_contacts",
             Prefetch(
                 "guardianships",
                 queryset=Guardianship.objects.filter(guardian__account=account).select_related("guardian"),
                 to_attr="own_guardianships",
-            ),
-            Prefetch(
-                "guardianships",
-                queryset=Guardianship.objects.exclude(guardian__account=account).select_related("guardian"),
-                to_attr="other_guardianships",
             ),
         )
         .get(pk=child.pk)
@@ -76,11 +71,7 @@ def child_about(child: Pupil, *, account: Any) -> About:
     return About(
         pupil=pupil,
         placements=list(pupil.placements.all()),
-        emergency_contacts=emergency_contacts_for_guardian(
-            list(pupil.emergency_contacts.all()),
-            own=[g.guardian for g in pupil.own_guardianships],  # type: ignore[attr-defined]
-            others=[g.guardian for g in pupil.other_guardianships],  # type: ignore[attr-defined]
-        ),
+        emergency_contacts=emergency_contacts_visible_to(account, [pupil]),
         medical=medical,
         own_guardianships=pupil.own_guardianships,  # type: ignore[attr-defined]
     )
@@ -91,26 +82,73 @@ def _phone_key(number: str) -> str:
     return "".join(ch for ch in number if ch.isdigit())[-9:]
 
 
-def emergency_contacts_for_guardian(
-    contacts: list[EmergencyContact], *, own: list[Guardian], others: list[Guardian]
-) -> list[EmergencyContact]:
-    """Emergency numbers minus those that are another guardian's own number or name.
+def _is_protected_co_guardian(guardianship: Guardianship) -> bool:
+    """A co-guardian whose own contact data the viewer must not learn (SPEC "Roles": two
+    guardians of a pupil never see each other's personal data): a parent with parental authority
+    or anyone with the portal access right, i.e. whoever takes part in the child's school life as
+    a guardian. A grandmother without either, listed by the family as emergency contact, is just
+    that: an emergency number the school shows to the guardians."""
+    return guardianship.has_custody or guardianship.portal_access
 
-    Schools often list both parents as emergency contacts; a divorced guardian must not learn the
-    other's phone number that way (SPEC: two guardians never see each other's personal data).
+
+def emergency_contacts_visible_to(
+    account: Account, pupils: Sequence[Pupil], *, pk: int | None = None
+) -> list[EmergencyContact]:
+    """The emergency numbers of `pupils` (children the caller already resolved through the
+    account's reach) that this guardian may see, optionally only the one with id `pk`.
+
+    The single source of truth for the About page and for the correction form: a number the page
+    does not show cannot be opened or corrected by id either. Hidden is exactly what is another
+    protected guardian's own number or name (schools often list both parents as emergency
+    contacts; a divorced parent must not learn the other's number that way). Two queries.
     """
+    contacts = EmergencyContact.objects.filter(pupil_id__in=[p.pk for p in pupils])
+    if pk is not None:
+        contacts = contacts.filter(pk=pk)
+    found = list(contacts.order_by("pupil_id", "position", "pk"))
+    if not found:
+        return []
+    own: dict[int, list[Guardian]] = defaultdict(list)
+    protected: dict[int, list[Guardian]] = defaultdict(list)
+    for guardianship in Guardianship.objects.filter(pupil_id__in={c.pupil_id for c in found}).select_related(
+        "guardian"
+    ):
+        if guardianship.guardian.account_id is not None and guardianship.guardian.account_id == account.pk:
+            own[guardianship.pupil_id].append(guardianship.guardian)
+        elif _is_protected_co_guardian(guardianship):
+            protected[guardianship.pupil_id].append(guardianship.guardian)
 
     def phones(guardians: list[Guardian]) -> set[str]:
         return {_phone_key(p) for g in guardians for p in (g.phone_mobile, g.phone_home, g.phone_work) if p}
 
-    private_phones = phones(others) - phones(own)
-    private_names = {g.full_name.casefold() for g in others} - {g.full_name.casefold() for g in own}
-    return [
-        contact
-        for contact in contacts
-        if _phone_key(contact.phone) not in private_phones
-        and not any(name in contact.name.casefold() for name in private_names)
-    ]
+    def names(guardians: list[Guardian]) -> set[str]:
+        return {g.full_name.casefold() for g in guardians}
+
+    visible = []
+    for contact in found:
+        mine, theirs = own[contact.pupil_id], protected[contact.pupil_id]
+        # A number both share (the family's landline) is the viewer's own as well.
+        private_phones = phones(theirs) - phones(mine)
+        private_names = names(theirs) - names(mine)
+        if _phone_key(contact.phone) in private_phones:
+            continue
+        if any(name in contact.name.casefold() for name in private_names):
+            continue
+        visible.append(contact)
+    return visible
+
+
+def correctable_guardian_ids(guardian_records: Sequence[Guardian], children: Sequence[Pupil]) -> set[int]:
+    """The guardian's own records he may propose corrections to: those linked to a child he
+    reaches (without access right there is no portal data of his to correct). The account page
+    shows pencils on exactly these, and the correction form opens only these. One query."""
+    if not guardian_records or not children:
+        return set()
+    return set(
+        Guardianship.objects.filter(
+            guardian_id__in=[g.pk for g in guardian_records], pupil_id__in=[c.pk for c in children]
+        ).values_list("guardian_id", flat=True)
+    )
 
 
 def current_group_of(child: Pupil) -> Group | None:

@@ -318,6 +318,15 @@ class EmergencyContact(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def name_with_relation(self) -> str:
+        """The name with the relation once ("Oma Ria (grootmoeder)"), also when the relation
+        was typed into the name as well ("Thomas van den Berg (vader)")."""
+        relation = self.relation.strip()
+        if not relation or f"({relation.casefold()})" in self.name.casefold():
+            return self.name
+        return f"{self.name} ({relation})"
+
 
 class MedicalInfo(TimestampedModel):
     pupil = models.OneToOneField(Pupil, on_delete=models.CASCADE, related_name="medical")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core import mail
 from django.urls import reverse
 
+from schoolbrug.core.testing import run_task_worker
 from schoolbrug.portal.modules import Module
 from schoolbrug.records.models import CorrectionRequest
 from schoolbrug.sis.models import EmergencyContact, MedicalInfo, Pupil
@@ -41,6 +42,8 @@ class CorrectionTests(SchoolTestCase):
             (request.field_name, request.proposed_value, request.status), ("called_name", "Sammie", "pending")
         )
         self.assertEqual(Pupil.objects.get(pk=self.sam.pk).called_name, "")
+        self.assertEqual(mail.outbox, [])  # the task worker sends it
+        self.assertEqual(run_task_worker(), 1)
         self.assertEqual(len(mail.outbox), 1)
         self.assertEqual(mail.outbox[0].to, ["administratie@obs-test.nl"])
         self.assertNotIn("Sammie", mail.outbox[0].body)  # values stay inside the platform
@@ -52,6 +55,7 @@ class CorrectionTests(SchoolTestCase):
                 correct("guardian", self.paula.record.pk, "phone_mobile"), {"proposed_value": "06 12345678"}
             )
         self.assertEqual(CorrectionRequest.objects.count(), 1)
+        self.assertEqual(run_task_worker(), 0)
         self.assertEqual(mail.outbox, [])
 
     def test_empty_and_oversized_values_get_a_clear_error(self) -> None:
@@ -101,3 +105,42 @@ class CorrectionTests(SchoolTestCase):
         self.client.force_login(self.gerda.user)
         self.assertEqual(self.client.get(correct("guardian", self.gerda.record.pk, "phone_mobile")).status_code, 404)
         self.assertFalse(CorrectionRequest.objects.exists())
+
+    def test_a_pending_request_is_shown_at_its_pencil_to_the_guardian_who_sent_it(self) -> None:
+        contact = EmergencyContact.objects.get(pupil=self.sam)
+        about = reverse("portal:child-about", args=[self.sam.pk])
+        account = reverse("portal:account")
+        self.client.force_login(self.paula.user)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(correct("pupil", self.sam.pk, "called_name"), {"proposed_value": "Sammie"})
+            self.client.post(correct("emergency_contact", contact.pk, "phone"), {"proposed_value": "0570 654321"})
+            self.client.post(
+                correct("guardian", self.paula.record.pk, "phone_mobile"), {"proposed_value": "06 12345678"}
+            )
+        page = self.client.get(about, headers=EN)
+        self.assertContains(page, f'data-testid="pending-pupil-{self.sam.pk}-called_name"')
+        self.assertContains(page, "Correction requested: “Sammie”, waiting for the school")
+        self.assertContains(page, f'data-testid="pending-emergency_contact-{contact.pk}-phone"')
+        self.assertContains(page, "0570 654321")
+        self.assertNotContains(page, f'data-testid="pending-pupil-{self.sam.pk}-last_name"')
+        self.assertContains(
+            self.client.get(account, headers=EN), f'data-testid="pending-guardian-{self.paula.record.pk}-phone_mobile"'
+        )
+        # The form says so too: sending again replaces the waiting request.
+        form = self.client.get(correct("pupil", self.sam.pk, "called_name"), headers=EN)
+        self.assertContains(form, 'data-testid="correction-pending"')
+        self.assertContains(form, "“Sammie”")
+        # In Dutch as well.
+        self.assertContains(self.client.get(about), "Correctie aangevraagd: “Sammie”")
+
+        # The other parent sees none of it: a proposed value is the proposer's own data.
+        self.client.force_login(self.dirk.user)
+        page = self.client.get(about)
+        self.assertNotContains(page, 'data-testid="pending-')
+        self.assertNotContains(page, "Sammie")
+        self.assertNotContains(page, "0570 654321")
+
+        # Once the school decides, the mark is gone.
+        CorrectionRequest.objects.update(status=CorrectionRequest.Status.REJECTED)
+        self.client.force_login(self.paula.user)
+        self.assertNotContains(self.client.get(about), 'data-testid="pending-')

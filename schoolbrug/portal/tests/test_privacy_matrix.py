@@ -4,20 +4,25 @@ guardian never sees the other guardian's personal data."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.test import Client
-from django.urls import reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.converters import IntConverter
 
 from schoolbrug.accounts.two_factor.testing import verified_login
 from schoolbrug.portal import urls as portal_urls
+from schoolbrug.portal.models import ModuleSchedule
 from schoolbrug.portal.modules import Module
-from schoolbrug.records.models import Note, Report
+from schoolbrug.records.models import CorrectionRequest, Note, Report
 from schoolbrug.records.services.notes import note_reply_from_guardian
-from schoolbrug.sis.models import EmergencyContact, MedicalInfo
+from schoolbrug.sis.models import EmergencyContact, Guardian, Guardianship, MedicalInfo
 from schoolbrug.sis.testing import Persona, SchoolTestCase
 
 from . import records_data as rd
-from .helpers import enable_module
+from .helpers import enable_module, set_settings
 
 # Pages about the guardian himself or the school: open to every guardian, closed to staff.
 OWN_PAGES = {"home", "account", "school", "correction-sent"}
@@ -31,6 +36,40 @@ STAFF_PAGES = {
     "impersonate-stop",
 }
 PAULA_DATA = ("06 11111111", "paula@test.nl", "Paula")
+
+
+def portal_routes_with_an_id() -> set[str]:
+    """Names of the portal routes that take an object id, read from the URL resolver itself, so
+    a route added later is in the list without anybody remembering it."""
+
+    def walk(patterns: list[Any]) -> Iterator[URLPattern]:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns)
+            else:
+                yield pattern
+
+    _prefix, portal_resolver = get_resolver().namespace_dict["portal"]
+    return {
+        str(route.name)
+        for route in walk(portal_resolver.url_patterns)
+        if any(isinstance(c, IntConverter) for c in route.pattern.converters.values())
+    }
+
+
+@dataclass
+class IdCase:
+    """`who` opens `route` with `kwargs` naming objects that exist but are not his to see (every
+    method must answer 404); `visible` are kwargs of the same route that he does see, proving the
+    404 comes from visibility and not from a broken address."""
+
+    who: str
+    route: str
+    kwargs: dict[str, Any]
+    why: str
+    visible: dict[str, Any] | None = field(default=None)
+    visible_method: str = "get"
+
 DIRK_DATA = ("06 22222222", "dirk@test.nl", "Dirk", "Singel", "Zutphen")
 
 
@@ -39,6 +78,15 @@ class PrivacyMatrixTests(SchoolTestCase):
     report: Report
     medical: MedicalInfo
     contact: EmergencyContact
+    paulas_number: EmergencyContact
+    paulas_reply: Note
+    draft_report: Report
+    olivia_note: Note
+    olivia_report: Report
+    olivia_contact: EmergencyContact
+    olivia_medical: MedicalInfo
+    own_schedule: ModuleSchedule
+    other_schedule: ModuleSchedule
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -54,6 +102,118 @@ class PrivacyMatrixTests(SchoolTestCase):
         rd.curriculum(cls.sam, cls.year, "Blok 1", "8.0")
         cls.medical = MedicalInfo.objects.get(pupil=cls.sam)
         cls.contact = EmergencyContact.objects.get(pupil=cls.sam)
+        # Objects that exist, each out of some persona's sight (see id_cases).
+        cls.paulas_number = EmergencyContact.objects.create(pupil=cls.sam, name="Paula Bakker", phone="06-11111111")
+        cls.paulas_reply = note_reply_from_guardian(guardian_account=cls.paula.user, note=cls.note, text="Graag")
+        cls.draft_report = rd.report(cls.sam, cls.year, "Rapport 2", locked=False, order=2)
+        cls.olivia_note = rd.note(cls.olivia, cls.year, "Rekenen", dt.date(2026, 10, 2), rd.category(cls.school))
+        cls.olivia_report = rd.report(cls.olivia, cls.year, "Rapport 1", locked=True)
+        cls.olivia_contact = EmergencyContact.objects.create(pupil=cls.olivia, name="Buurman Kees", phone="0570 111222")
+        cls.olivia_medical = MedicalInfo.objects.create(pupil=cls.olivia, allergies="Gluten")
+        set_settings(cls.other_school, dashboard_image="portal/dashboard/elders.png")
+        cls.own_schedule, cls.other_schedule = (
+            ModuleSchedule.objects.create(school=s, module=Module.PLANS, enabled=True, starts_on=dt.date(2027, 1, 4))
+            for s in (cls.school, cls.other_school)
+        )
+
+    def id_cases(self) -> list[IdCase]:
+        """For every portal route with an id: ids of objects that exist but that the persona does
+        not see, each with the reason."""
+        sam, olivia, other = self.sam.pk, self.olivia.pk, self.other_pupil.pk
+        cases = [IdCase("paula", "dashboard-image", {"school_id": self.other_school.pk}, "another school's image")]
+        for route in ("child-about", "child-group", "child-absences", "child-notes", "child-plans", "child-tests"):
+            cases += [
+                IdCase("paula", route, {"pupil_id": olivia}, "another family's child", {"pupil_id": sam}),
+                IdCase("paula", route, {"pupil_id": other}, "a child at another school", {"pupil_id": sam}),
+                IdCase("gerda", route, {"pupil_id": sam}, "no portal access right"),
+                IdCase("lars", route, {"pupil_id": self.lotte.pk}, "a child who left"),
+            ]
+        cases.append(IdCase("paula", "child-reports", {"pupil_id": olivia}, "another child", {"pupil_id": sam}))
+        note, report = self.note.pk, self.report.pk
+        cases += [
+            IdCase(
+                "dirk",
+                "child-note-reply",
+                {"pupil_id": sam, "note_id": self.paulas_reply.pk},
+                "the other parent's own reply",
+                {"pupil_id": sam, "note_id": note},
+            ),
+            IdCase(
+                "paula",
+                "child-note-reply",
+                {"pupil_id": sam, "note_id": self.olivia_note.pk},
+                "another child's note under his own child",
+                {"pupil_id": sam, "note_id": note},
+            ),
+            IdCase("paula", "child-note-reply", {"pupil_id": olivia, "note_id": self.olivia_note.pk}, "another child"),
+            IdCase(
+                "paula",
+                "child-report-pdf",
+                {"pupil_id": sam, "report_id": self.draft_report.pk},
+                "a report that is not locked yet",
+                {"pupil_id": sam, "report_id": report},
+            ),
+            IdCase(
+                "paula",
+                "child-report-pdf",
+                {"pupil_id": sam, "report_id": self.olivia_report.pk},
+                "another child's report under his own child",
+                {"pupil_id": sam, "report_id": report},
+            ),
+            IdCase("paula", "settings-schedule-delete", {"schedule_id": self.own_schedule.pk}, "a guardian"),
+            # After the guardian's case: its visible check deletes the school's own planned switch.
+            IdCase(
+                "ada",
+                "settings-schedule-delete",
+                {"schedule_id": self.other_schedule.pk},
+                "another school's planned switch",
+                {"schedule_id": self.own_schedule.pk},
+                visible_method="post",
+            ),
+        ]
+
+        def correction(target: str, object_id: int, name: str) -> dict[str, Any]:
+            return {"target": target, "object_id": object_id, "field": name}
+
+        cases += [
+            IdCase(
+                "dirk",
+                "correction",
+                correction("emergency_contact", self.paulas_number.pk, "phone"),
+                "the other parent's own number, listed as emergency number",
+                correction("emergency_contact", self.contact.pk, "phone"),
+            ),
+            IdCase(
+                "paula",
+                "correction",
+                correction("emergency_contact", self.olivia_contact.pk, "phone"),
+                "another family's emergency number",
+            ),
+            IdCase(
+                "dirk",
+                "correction",
+                correction("guardian", self.paula.record.pk, "phone_mobile"),
+                "the other parent's record",
+                correction("guardian", self.dirk.record.pk, "phone_mobile"),
+            ),
+            IdCase("gerda", "correction", correction("guardian", self.gerda.record.pk, "phone_mobile"), "no child"),
+            IdCase(
+                "paula",
+                "correction",
+                correction("pupil", olivia, "called_name"),
+                "another family's child",
+                correction("pupil", sam, "called_name"),
+            ),
+            IdCase("paula", "correction", correction("pupil", other, "called_name"), "a child at another school"),
+            IdCase(
+                "paula",
+                "correction",
+                correction("medical", self.olivia_medical.pk, "allergies"),
+                "another family's medical data",
+                correction("medical", self.medical.pk, "allergies"),
+            ),
+        ]
+        return cases
 
     def sam_urls(self) -> dict[str, str]:
         s = self.sam.pk
@@ -85,6 +245,37 @@ class PrivacyMatrixTests(SchoolTestCase):
         names = {p.name for p in portal_urls.urlpatterns}
         covered = set(self.sam_urls()) | OWN_PAGES | STAFF_PAGES
         self.assertEqual(names - covered, set(), "add new portal URLs to the privacy matrix")
+
+    def test_every_portal_route_with_an_id_is_tried_with_hidden_objects(self) -> None:
+        cases = self.id_cases()
+        self.assertEqual(
+            portal_routes_with_an_id() - {c.route for c in cases},
+            set(),
+            "a portal route takes an id but id_cases() tries no hidden object on it",
+        )
+        targets = {c.kwargs["target"] for c in cases if c.route == "correction"}
+        self.assertEqual(set(CorrectionRequest.Target.values) - targets, set(), "a correctable kind has no case")
+
+    def test_objects_that_exist_but_are_hidden_answer_404_to_every_method(self) -> None:
+        data = {"text": "x", "proposed_value": "0570 999999"}
+        for case in self.id_cases():
+            client = self.login(getattr(self, case.who))
+            url = reverse(f"portal:{case.route}", kwargs=case.kwargs)
+            # The same address with ids that exist nowhere: hidden must look exactly like missing.
+            missing = {k: 987654321 if isinstance(v, int) else v for k, v in case.kwargs.items()}
+            missing_url = reverse(f"portal:{case.route}", kwargs=missing)
+            for method in ("get", "post"):
+                status = getattr(client, method)(url, data).status_code
+                label = f"{case.who} {method.upper()} {url}: {case.why}"
+                # 405 only where the route refuses the method whatever the id (POST-only actions).
+                self.assertIn(status, (404, 405), label)
+                self.assertEqual(status, getattr(client, method)(missing_url, data).status_code, label)
+            if case.visible is not None:
+                response = getattr(client, case.visible_method)(reverse(f"portal:{case.route}", kwargs=case.visible))
+                self.assertIn(response.status_code, (200, 302), f"{case.who} {case.route} {case.visible}")
+        self.assertFalse(CorrectionRequest.objects.exists())
+        self.assertFalse(Note.objects.filter(in_reply_to__isnull=False).exclude(pk=self.paulas_reply.pk).exists())
+        self.assertTrue(ModuleSchedule.objects.filter(pk=self.other_schedule.pk).exists())
 
     def test_sams_pages_answer_404_to_everyone_but_his_guardians(self) -> None:
         from schoolbrug.portal.tests.helpers import set_settings
@@ -154,6 +345,31 @@ class PrivacyMatrixTests(SchoolTestCase):
         paula_page = self.login(self.paula).get(about)
         self.assertContains(paula_page, "06-11111111")
         self.assertNotContains(paula_page, "22222222")
+
+    def test_a_grandmothers_emergency_number_is_shown_to_both_parents(self) -> None:
+        # Gerda is a guardian record of Sam too, but without parental authority or access right:
+        # the number the family gave for her is an emergency number like any other.
+        Guardian.objects.filter(pk=self.gerda.record.pk).update(phone_mobile="06 44444444")
+        grandmother = EmergencyContact.objects.create(
+            pupil=self.sam, name="Oma Gerda", relation="grootmoeder", phone="06-44444444"
+        )
+        about = reverse("portal:child-about", args=[self.sam.pk])
+        for persona in (self.paula, self.dirk):
+            client = self.login(persona)
+            self.assertContains(client.get(about), "Oma Gerda (grootmoeder): 06-44444444")
+            correction = reverse("portal:correction", args=["emergency_contact", grandmother.pk, "phone"])
+            self.assertEqual(client.get(correction).status_code, 200)
+        # Once she is given the access right, she and the parents keep their numbers to themselves.
+        Guardianship.objects.filter(guardian=self.gerda.record).update(portal_access=True)
+        self.assertNotContains(self.login(self.paula).get(about), "06-44444444")
+
+    def test_the_relation_is_printed_once(self) -> None:
+        EmergencyContact.objects.create(pupil=self.sam, name="Paula Bakker (moeder)", relation="moeder", phone="06 1")
+        EmergencyContact.objects.create(pupil=self.sam, name="Buurman Piet", relation="buurman", phone="0570 2")
+        page = self.login(self.paula).get(reverse("portal:child-about", args=[self.sam.pk]))
+        self.assertContains(page, "Paula Bakker (moeder): 06 1")
+        self.assertNotContains(page, "(moeder) (moeder)")
+        self.assertContains(page, "Buurman Piet (buurman): 0570 2")
 
     def test_a_guardians_reply_is_seen_by_her_alone(self) -> None:
         reply = note_reply_from_guardian(

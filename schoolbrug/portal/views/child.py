@@ -90,11 +90,14 @@ def notes(request: HttpRequest, portal: PortalRequestContext, pupil_id: int) -> 
 @portal_page()
 def note_reply(request: HttpRequest, portal: PortalRequestContext, pupil_id: int, note_id: int) -> HttpResponse:
     child = portal.child(pupil_id)
-    if request.method != "POST":
-        return redirect("portal:child-notes", pupil_id=child.pk)
-    text = request.POST.get("text", "")
     school_portal = portal.portal(child.school_id)
     options = school_portal.module(Module.NOTES)
+    if request.method != "POST":
+        # The form is on the notes page; this address exists only for a note the guardian sees.
+        if not options.enabled or child_data.published_note(child, portal.account, note_id, options.start_date) is None:
+            raise Http404
+        return redirect("portal:child-notes", pupil_id=child.pk)
+    text = request.POST.get("text", "")
     if not options.enabled or not options.replies_allowed:
         return stale_form(request, portal, child, text)
     note = child_data.published_note(child, portal.account, note_id, options.start_date)

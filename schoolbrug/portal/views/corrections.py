@@ -8,9 +8,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
+from schoolbrug.accounts.models import Account
 from schoolbrug.records.services.corrections import stored_text
 
-from ..corrections import ModuleSwitchedOff, correctable_object, portal_correction_submit
+from ..corrections import (
+    ModuleSwitchedOff,
+    correctable_object,
+    field_label,
+    pending_corrections,
+    portal_correction_submit,
+)
 from .child import stale_form
 from .common import PortalRequestContext, portal_page, render_portal
 
@@ -28,7 +35,12 @@ def correction(
 ) -> HttpResponse:
     try:
         obj = correctable_object(
-            account=portal.account, children=portal.children, target=target, object_id=object_id, field=field
+            account=portal.account,
+            children=portal.children,
+            guardian_records=portal.guardian_records,
+            target=target,
+            object_id=object_id,
+            field=field,
         )
     except ModuleSwitchedOff:
         if request.method != "POST":
@@ -36,6 +48,9 @@ def correction(
         return stale_form(request, portal, None, request.POST.get("proposed_value", ""))
     form = CorrectionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        # The logged-in guardian himself files it (an impersonating administrator cannot post).
+        if not isinstance(request.user, Account):
+            raise Http404
         try:
             portal_correction_submit(
                 actor=request.user,
@@ -50,9 +65,14 @@ def correction(
             form.add_error("proposed_value", error)
         else:
             return redirect("portal:correction-sent")
-    model_field = obj._meta.get_field(field)
-    label = getattr(model_field, "verbose_name", field)
-    context = {"form": form, "field_label": label, "current": stored_text(getattr(obj, field)), "target": target}
+    context = {
+        "form": form,
+        "field_label": field_label(target, field),
+        "current": stored_text(getattr(obj, field)),
+        "target": target,
+        # A request still waiting for the school: sending again replaces it.
+        "pending": pending_corrections(portal.account, portal.portals).get((target, obj.pk, field)),
+    }
     response = render_portal(request, portal, "portal/correction.html", context)
     if form.errors:
         response.status_code = 400

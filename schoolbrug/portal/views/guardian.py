@@ -16,6 +16,7 @@ from schoolbrug.sis.policies import staff_member_of
 
 from .. import selectors, services
 from ..config import portal_for
+from ..corrections import pending_corrections
 from ..forms import GuardianPreferenceForm
 from ..models import GuardianPortalPreference
 from ..modules import Module
@@ -38,7 +39,13 @@ def account(request: HttpRequest, portal: PortalRequestContext) -> HttpResponse:
             raise Http404 from None
         messages.success(request, _("Your choice has been saved."))
         return redirect("portal:account")
-    context = {"form": form, "maintenance": portal.in_maintenance}
+    context = {
+        "form": form,
+        "maintenance": portal.in_maintenance,
+        # Pencils only on the records the correction form opens (the same selector).
+        "correctable_ids": selectors.correctable_guardian_ids(portal.guardian_records, portal.children),
+        "pending_corrections": pending_corrections(portal.account, portal.portals),
+    }
     return render_portal(request, portal, "portal/account.html", context)
 
 
@@ -73,6 +80,7 @@ def child_about(request: HttpRequest, portal: PortalRequestContext, pupil_id: in
         "show_medical": school_portal.is_on(Module.MEDICAL),
         "modules": school_portal,
         "page": "about",
+        "pending_corrections": pending_corrections(portal.account, [child.school_id]),
     }
     return render_portal(request, portal, "portal/child_about.html", context)
 

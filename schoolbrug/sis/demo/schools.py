@@ -179,8 +179,8 @@ def add_regenboog_families(planner: SchoolPlanner) -> None:
         )
         planner.link(child, parent_b, Relation.MOTHER, contact_order=1)
         planner.link(child, parent_a, Relation.FATHER, contact_order=2)
-        planner.add_emergency_contact(child, "Ilse Mulder (moeder)", "moeder", parent_b.phone_mobile)
-        planner.add_emergency_contact(child, "Thomas van den Berg (vader)", "vader", parent_a.phone_mobile)
+        planner.add_emergency_contact(child, "Ilse Mulder", "moeder", parent_b.phone_mobile)
+        planner.add_emergency_contact(child, "Thomas van den Berg", "vader", parent_a.phone_mobile)
 
     # A pupil who moved away during last year: a career without a current placement.
     home = planner.new_address()

@@ -12,8 +12,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, F, Model
-from django.test import SimpleTestCase, TestCase
+from django.test import Client, SimpleTestCase, TestCase
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from schoolbrug.accounts.models import Account
 from schoolbrug.core.models import phone_validator, postcode_validator
@@ -266,6 +267,29 @@ class DemoSchoolTests(TestCase):
         self.assertNotEqual(parent_a.phone_mobile, parent_b.phone_mobile)
         self.assertNotEqual(parent_a.email, parent_b.email)
         self.assertFalse(Guardianship.objects.filter(guardian__in=[parent_a, parent_b], portal_access=False).exists())
+
+    def test_about_pages_show_the_grandmother_and_hide_only_the_other_parents_number(self) -> None:
+        mother = self.guardian_of("ouder@regenboog.demo")
+        lieke = mother.guardianships.get(pupil__first_name="Lieke").pupil
+        client = Client()
+        assert mother.account is not None
+        client.force_login(mother.account)
+        page = client.get(reverse("portal:child-about", args=[lieke.pk]))
+        grandmother = lieke.emergency_contacts.get(relation="grootmoeder")
+        self.assertContains(page, f"Oma Ria de Vries (grootmoeder): {grandmother.phone}")
+        self.assertNotContains(page, "No emergency numbers known")
+
+        parent_a = self.guardian_of("ouder.a@regenboog.demo")
+        parent_b = self.guardian_of("ouder.b@regenboog.demo")
+        for viewer, other in ((parent_a, parent_b), (parent_b, parent_a)):
+            assert viewer.account is not None
+            client.force_login(viewer.account)
+            for link in viewer.guardianships.select_related("pupil"):
+                page = client.get(reverse("portal:child-about", args=[link.pupil.pk]))
+                self.assertContains(page, f"{viewer.full_name} ({'vader' if viewer == parent_a else 'moeder'}): ")
+                self.assertNotContains(page, other.full_name)
+                self.assertNotContains(page, other.phone_mobile)
+                self.assertNotRegex(page.content.decode(), r"\((vader|moeder)\) \((vader|moeder)\)")
 
     def test_left_and_not_yet_pupils(self) -> None:
         left = Pupil.objects.filter(school=self.school, status=Pupil.Status.LEFT, left_on__isnull=False)
