@@ -10,10 +10,10 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from schoolbrug.sis.dates import local_datetime, school_zone
 from schoolbrug.sis.models import Pupil, School
 
 from ..models import AbsenceReason
-from ..selectors.dates import local_datetime, school_zone
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")

@@ -8,9 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from schoolbrug.sis.dates import local_datetime, school_zone
 from schoolbrug.sis.models import Group, School
-
-from ..selectors.dates import local_datetime, school_zone
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")

@@ -9,11 +9,11 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from schoolbrug.sis.dates import day_bounds, school_zone
 from schoolbrug.sis.models import Group, Pupil, School
 from schoolbrug.sis.policies import pupils_visible_to
 
 from ..models import Absence, AbsenceReason
-from .dates import day_bounds, school_zone
 
 
 def reasons_of_school(school: School, *, active_only: bool = False) -> QuerySet[AbsenceReason]:

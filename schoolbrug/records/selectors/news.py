@@ -7,11 +7,11 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from schoolbrug.sis.dates import school_today
 from schoolbrug.sis.models import Group, Placement, Pupil, School
 from schoolbrug.sis.policies import pupils_visible_to
 
 from ..models import NewsItem
-from .dates import school_today
 
 
 def news_overview(*, school: School, subject: str = "", group: Group | None = None) -> QuerySet[NewsItem]:

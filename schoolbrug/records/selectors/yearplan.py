@@ -7,11 +7,11 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from schoolbrug.sis.dates import local_datetime, school_zone
 from schoolbrug.sis.models import Placement, Pupil, School
 from schoolbrug.sis.policies import pupils_visible_to
 
 from ..models import Activity
-from .dates import local_datetime, school_zone
 
 
 def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:

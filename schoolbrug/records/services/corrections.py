@@ -21,8 +21,8 @@ from schoolbrug.core.models import normalise_postcode
 from schoolbrug.sis import policies as sis_policies
 from schoolbrug.sis.models import EmergencyContact, Guardian, MedicalInfo, Pupil
 
-from .. import policies_results as policies
 from ..models import CorrectionRequest
+from ..policies import corrections as policies
 
 Target = CorrectionRequest.Target
 

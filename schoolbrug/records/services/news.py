@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from schoolbrug.sis.models import Group
-from schoolbrug.sis.policies import staff_member_of
 
 from ..models import NewsItem
+from ..policies.news import news_manager_of
 from .common import check_groups_of_school
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "u", "ul", "ol", "li", "a", "h3", "h4", "blockquote"}
@@ -70,8 +70,8 @@ def sanitise_html(text: str) -> tuple[str, list[str]]:
 
 
 def _require_manager(actor: Any) -> Any:
-    staff = staff_member_of(actor)
-    if staff is None or not (staff.is_application_admin or staff.is_communication_admin):
+    staff = news_manager_of(actor)
+    if staff is None:
         raise PermissionDenied
     return staff
 

@@ -14,7 +14,7 @@ from schoolbrug.sis.testing import SchoolTestCase
 from ..models import NewsItem
 from ..selectors.news import news_for_guardian
 from ..services.news import sanitise_html
-from .helpers_diary import AMS, login
+from .helpers import AMS, login
 
 FORM = {
     "subject": "Schoolreis",

@@ -16,7 +16,7 @@ from schoolbrug.sis.testing import SchoolTestCase
 from ..models import Note, NoteCategory
 from ..selectors.notes import notes_published_for_guardian
 from ..services.notes import note_create, note_reply_from_guardian
-from .helpers_diary import login, make_categories
+from .helpers import login, make_categories
 
 DAY = dt.date(2026, 11, 16)
 

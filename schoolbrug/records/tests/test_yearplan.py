@@ -10,7 +10,7 @@ from schoolbrug.sis.testing import SchoolTestCase
 
 from ..models import Activity
 from ..selectors.yearplan import activities_for_guardian
-from .helpers_diary import at, login
+from .helpers import at, login
 
 FORM = {
     "title": "Sinterklaas",
