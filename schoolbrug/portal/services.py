@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from schoolbrug.accounts.audit import AuditEvent, record
 from schoolbrug.sis.dates import school_today
 from schoolbrug.sis.models import School
+from schoolbrug.sis.policies import is_application_admin
 
-from . import policies
 from .models import GuardianPortalPreference, ModuleSchedule, PortalModule, PortalSettings, dashboard_image_path
 from .modules import DASHBOARD_MODULES, MODULE_OPTIONS, Module
 
@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 
 def _require_admin(actor: Any, school: School) -> None:
-    if not policies.can_manage_portal(actor, school):
+    if not is_application_admin(actor, school.pk):
         raise PermissionDenied
 
 

@@ -9,14 +9,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from schoolbrug.sis.models import StaffMember
-from schoolbrug.sis.policies import require_staff_member, staff_member_of
+from schoolbrug.sis.policies import is_application_admin, require_staff_member, staff_member_of
 
 from ..models import NewsItem
 
 
 def news_manager_of(user: Any) -> StaffMember | None:
     staff = staff_member_of(user)
-    if staff is None or not (staff.is_application_admin or staff.is_communication_admin):
+    if staff is None or not (is_application_admin(user) or staff.is_communication_admin):
         return None
     return staff
 

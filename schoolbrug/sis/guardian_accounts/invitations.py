@@ -101,8 +101,7 @@ def guardian_reference(guardian: Guardian) -> str:
 
 
 def can_invite_guardian(user: Any, guardian: Guardian) -> bool:
-    staff = policies.staff_member_of(user)
-    return staff is not None and staff.is_application_admin and staff.school_id == guardian.school_id
+    return policies.is_application_admin(user, guardian.school_id)
 
 
 def activation_url(raw_token: str) -> str:

@@ -14,14 +14,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db.models import BooleanField, Case, CharField, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Concat
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from schoolbrug.accounts.activation import ActivationToken
 
 from .. import policies
-from ..models import Guardian, Guardianship, Placement, StaffMember
+from ..models import Guardian, Guardianship, Placement
 from .batch_models import InvitationBatch, InvitationBatchItem
 from .forms import GuardianAccountFilters
 
@@ -53,22 +52,6 @@ def skip_reason_label(reason: str) -> str:
     return str(SKIP_REASONS.get(reason, reason))
 
 
-# --- who may -------------------------------------------------------------------------------
-
-
-def can_manage_guardian_accounts(user: Any) -> bool:
-    staff = policies.staff_member_of(user)
-    return staff is not None and staff.is_application_admin
-
-
-def require_guardian_account_admin(user: Any) -> StaffMember:
-    """The administrator's staff record; teachers, guardians and strangers get 404."""
-    staff = policies.staff_member_of(user)
-    if staff is None or not staff.is_application_admin:
-        raise Http404
-    return staff
-
-
 # --- the overview ----------------------------------------------------------------------------
 
 
@@ -96,7 +79,7 @@ def guardian_account_rows(*, user: Any, filters: GuardianAccountFilters) -> Quer
 
     Lazy, so a paginator can count and slice it; wrap the objects with `rows_of`.
     """
-    if not can_manage_guardian_accounts(user):
+    if not policies.is_application_admin(user):
         return Guardian.objects.none()
     guardians = (
         policies.guardians_visible_to(user)
@@ -216,12 +199,12 @@ def selection_summary(*, user: Any, guardian_ids: list[int]) -> SelectionSummary
 
 
 def recent_invitation_batches(*, user: Any, limit: int = 5) -> QuerySet[InvitationBatch]:
-    staff = require_guardian_account_admin(user)
+    staff = policies.require_application_admin(user)
     return InvitationBatch.objects.filter(school_id=staff.school_id).select_related("created_by")[:limit]
 
 
 def get_invitation_batch_for_user_or_404(user: Any, batch_id: int) -> InvitationBatch:
-    staff = require_guardian_account_admin(user)
+    staff = policies.require_application_admin(user)
     return get_object_or_404(
         InvitationBatch.objects.select_related("created_by"), pk=batch_id, school_id=staff.school_id
     )

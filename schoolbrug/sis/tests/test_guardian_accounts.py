@@ -18,6 +18,7 @@ from schoolbrug.accounts.activation import ActivationToken, activation_token_iss
 from schoolbrug.accounts.models import Account
 from schoolbrug.accounts.two_factor.testing import verified_login
 from schoolbrug.core.testing import assert_same_query_count, count_queries
+from schoolbrug.sis import policies
 from schoolbrug.sis.guardian_accounts import selectors
 from schoolbrug.sis.guardian_accounts.batch_models import InvitationBatch, InvitationBatchItem
 from schoolbrug.sis.guardian_accounts.batch_services import invitation_batch_run
@@ -234,7 +235,7 @@ class OverviewTests(GuardianAccountsTestCase):
     def test_selector_is_one_query_plus_fixed_prefetches(self) -> None:
         def fetch() -> int:
             user = Account.objects.get(pk=self.ada.user.pk)
-            selectors.require_guardian_account_admin(user)  # caches the staff member
+            policies.require_application_admin(user)  # caches the staff member
             with count_queries() as queries:
                 rows = selectors.rows_of(selectors.guardian_account_rows(user=user, filters=GuardianAccountFilters()))
             self.assertTrue(all(row.pupils for row in rows))
