@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from schoolbrug.core.converters import parse_object_id
+
 from .. import policies
 from ..decorators import staff_required
 from ..models import StaffMember
@@ -69,7 +71,7 @@ def _selection(request: HttpRequest, staff: StaffMember) -> tuple[GuardianAccoun
         return form, all_filtered, []
     if all_filtered:
         return form, True, selectors.selected_guardian_ids(user=request.user, filters=form.filters())
-    chosen = [int(value) for value in request.POST.getlist("guardian") if value.isdigit()]
+    chosen = [pk for pk in map(parse_object_id, request.POST.getlist("guardian")) if pk is not None]
     # Ticked rows are taken as they are; only the school's own guardians remain.
     ids = selectors.selected_guardian_ids(user=request.user, filters=GuardianAccountFilters(), ids=chosen)
     return form, False, ids
