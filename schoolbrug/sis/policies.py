@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Group, Guardian, Guardianship, Pupil, School, StaffMember
+from .models import Group, Guardian, Guardianship, Pupil, StaffMember
 
 
 def staff_member_of(user: Any) -> StaffMember | None:
@@ -72,15 +72,6 @@ def is_narrowed_by_group_authorisation(staff: StaffMember) -> bool:
     return staff.group_authorisation and not staff.is_application_admin
 
 
-def schools_visible_to(user: Any) -> QuerySet[School]:
-    staff = staff_member_of(user)
-    if staff is not None:
-        return School.objects.filter(pk=staff.school_id)
-    if getattr(user, "is_guardian", False):
-        return School.objects.filter(pk__in=pupils_visible_to(user).values("school_id"))
-    return School.objects.none()
-
-
 def pupils_visible_to(user: Any) -> QuerySet[Pupil]:
     if getattr(user, "is_guardian", False) and user.is_active:
         return Pupil.objects.filter(
@@ -131,11 +122,6 @@ def can_edit_family(user: Any, pupil: Pupil) -> bool:
 
 def can_edit_pupil(user: Any, pupil: Pupil) -> bool:
     return can_edit_family(user, pupil)
-
-
-def can_see_medical(user: Any, pupil: Pupil) -> bool:
-    # Medical data follows pupil reach; the PIN step-up of PRIV-2 narrows this later.
-    return pupils_visible_to(user).filter(pk=pupil.pk).exists()
 
 
 def get_pupil_for_user_or_404(user: Any, pupil_id: int) -> Pupil:
