@@ -3,7 +3,7 @@ from django.urls import path
 from .guardian_accounts import deactivation_views, outbox_views, overview_views
 
 urlpatterns: list = [
-    # --- part B: outbox and account deactivation --------------------------------------------
+    # Sent mail and switching a guardian's account off
     path("accounts/outbox/", outbox_views.outbox_list, name="outbox"),
     path("accounts/outbox/<id:mail_id>/", outbox_views.outbox_mail, name="outbox-mail"),
     path(
@@ -11,8 +11,7 @@ urlpatterns: list = [
         deactivation_views.guardian_account_deactivate_view,
         name="guardian-account-deactivate",
     ),
-    # --- end of part B --------------------------------------------------------------------------
-    # --- part C: guardian account overview, bulk invitations, Excel export -----------------
+    # Guardian account overview, bulk invitations, Excel export
     path("guardian-accounts/", overview_views.guardian_account_overview, name="guardian-accounts"),
     path("guardian-accounts/confirm/", overview_views.guardian_account_confirm, name="guardian-accounts-confirm"),
     path("guardian-accounts/send/", overview_views.guardian_account_send, name="guardian-accounts-send"),
@@ -27,5 +26,4 @@ urlpatterns: list = [
         name="guardian-accounts-batch-resume",
     ),
     path("guardian-accounts/export/", overview_views.guardian_account_export, name="guardian-accounts-export"),
-    # --- end of part C -------------------------------------------------------------------------
 ]

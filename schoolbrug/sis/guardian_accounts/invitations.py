@@ -23,7 +23,7 @@
 - With a `batch_key`, a repeat for the same guardian and key sends nothing and answers "already
   sent in this batch": the issued tokens are the record (ActivationToken.reference/batch_key).
 
-Part C (bulk invitations) calls this from the task worker, one guardian at a time. For "invited"
+The bulk invitations call this from the task worker, one guardian at a time. For "invited"
 and "activated" filters: `ActivationToken.objects.filter(reference=guardian_reference(g))` are
 the invitations of guardian g; one with `used_at` set means he activated his account.
 

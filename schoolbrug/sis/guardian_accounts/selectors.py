@@ -23,6 +23,7 @@ from .. import policies
 from ..models import Guardian, Guardianship, Placement
 from .batch_models import InvitationBatch, InvitationBatchItem
 from .forms import GuardianAccountFilters
+from .invitations import REFERENCE_PREFIX
 
 # Why a guardian was skipped; the invitation service may add reasons of its own (shown as given).
 NO_EMAIL = "no_email"
@@ -33,8 +34,6 @@ SKIP_REASONS = {
 }
 
 _email_validator = EmailValidator()
-# How invitations.guardian_reference names a guardian record (part B's format).
-GUARDIAN_REFERENCE_PREFIX = "sis.guardian:"
 
 
 def email_problem(email: str) -> str:
@@ -58,7 +57,7 @@ def skip_reason_label(reason: str) -> str:
 def _invited() -> Exists:
     # "Invited": an invitation was ever issued for this guardian record, alone or in a batch.
     # The activation tokens are that record (see invitations.guardian_reference).
-    reference = Concat(Value(GUARDIAN_REFERENCE_PREFIX), Cast(OuterRef("pk"), CharField()))
+    reference = Concat(Value(REFERENCE_PREFIX), Cast(OuterRef("pk"), CharField()))
     return Exists(ActivationToken.objects.filter(reference=reference))
 
 

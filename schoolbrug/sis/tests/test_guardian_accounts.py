@@ -247,10 +247,12 @@ class OverviewTests(GuardianAccountsTestCase):
         self.assertEqual(fetch(), small)
         self.assertEqual(small, 3)  # guardians with flags, their links with pupils, placements with groups
 
-    def test_reference_format_matches_the_invitation_service(self) -> None:
-        self.assertEqual(
-            guardian_reference(self.paula.record), f"{selectors.GUARDIAN_REFERENCE_PREFIX}{self.paula.record.pk}"
-        )
+    def test_the_overview_finds_invitations_by_the_services_reference(self) -> None:
+        # The overview builds the reference in SQL; it must match the service's own.
+        self.invite_token(self.paula.record)
+        rows = selectors.rows_of(selectors.guardian_account_rows(user=self.ada.user, filters=GuardianAccountFilters()))
+        invited = {row.guardian_id for row in rows if row.invited}
+        self.assertEqual(invited, {self.paula.record.pk})
 
 
 class ConfirmAndSendTests(GuardianAccountsTestCase):
