@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "schoolbrug.core"
     label = "core"
+
+    def ready(self) -> None:
+        from .converters import register
+
+        # Before any URLconf is loaded: every app's routes use `<id:...>` for object ids.
+        register()

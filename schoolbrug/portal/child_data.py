@@ -14,7 +14,6 @@ from schoolbrug.records.models import (
     Absence,
     CurriculumResult,
     Note,
-    Report,
     StandardisedResult,
     SupportPlan,
 )
@@ -122,13 +121,4 @@ def standardised_results(child: Pupil, year: SchoolYear) -> list[StandardisedRes
         StandardisedResult.objects.filter(pupil=child, test__year=year)
         .select_related("test")
         .order_by("-test__date", "pk")
-    )
-
-
-def locked_reports(child: Pupil) -> QuerySet[Report]:
-    # Guardians see a report only once it is locked (REC-5).
-    return (
-        Report.objects.filter(pupil=child, locked_at__isnull=False)
-        .select_related("period", "period__year")
-        .order_by("-period__year__start_date", "period__order", "pk")
     )

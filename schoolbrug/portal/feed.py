@@ -33,8 +33,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schoolbrug.records.models import Absence, Activity, NewsItem, Note, Report, SupportPlan
-from schoolbrug.records.selectors.dates import school_today, school_zone
 from schoolbrug.records.selectors.notes import visible_on_portal_to
+from schoolbrug.sis.dates import school_today, school_zone
 from schoolbrug.sis.models import Pupil, School
 
 from .config import SchoolPortal

@@ -14,12 +14,13 @@ from django.http import HttpRequest
 
 from schoolbrug.accounts.audit import AuditEvent, record
 from schoolbrug.accounts.models import Account
+from schoolbrug.sis.policies import application_admin_of
 
-from .policies import IMPERSONATION_KEY, guardian_accounts_of_school, portal_admin_of, session_is_verified
+from .policies import IMPERSONATION_KEY, guardian_accounts_of_school, session_is_verified
 
 
 def impersonation_start(*, actor: Any, request: HttpRequest, guardian_account_id: int) -> Account:
-    staff = portal_admin_of(actor)
+    staff = application_admin_of(actor)
     # Only a session that passed two-factor verification may look through a guardian's eyes.
     if staff is None or not session_is_verified(request):
         raise PermissionDenied
@@ -42,7 +43,7 @@ def impersonation_stop(*, actor: Any, request: HttpRequest) -> None:
     data = request.session.pop(IMPERSONATION_KEY, None)
     if not isinstance(data, dict):
         return
-    staff = portal_admin_of(actor)
+    staff = application_admin_of(actor)
     record(
         AuditEvent.Kind.IMPERSONATION,
         actor=actor,

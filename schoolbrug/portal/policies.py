@@ -9,29 +9,14 @@ own school's part of it (`impersonation_school_id`).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from schoolbrug.accounts.models import Account
-from schoolbrug.sis.models import School, StaffMember
-from schoolbrug.sis.policies import staff_member_of
+from schoolbrug.sis.models import School
+from schoolbrug.sis.policies import application_admin_of
 
 IMPERSONATION_KEY = "schoolbrug_portal_impersonation"
-
-
-def portal_admin_of(user: Any) -> StaffMember | None:
-    """The staff record of an application administrator (who manages his school's portal)."""
-    staff = staff_member_of(user)
-    if staff is None or not staff.is_application_admin:
-        return None
-    return staff
-
-
-def can_manage_portal(user: Any, school: School) -> bool:
-    staff = portal_admin_of(user)
-    return staff is not None and staff.school_id == school.pk
 
 
 def guardian_accounts_of_school(school: School) -> QuerySet[Account]:
@@ -63,7 +48,7 @@ def impersonated_account(request: HttpRequest) -> Account | None:
     data = impersonation(request)
     if data is None or data.get("admin_id") != getattr(request.user, "pk", None):
         return None
-    staff = portal_admin_of(request.user)
+    staff = application_admin_of(request.user)
     if staff is None:
         return None
     guardian_id = data.get("guardian_id")
@@ -79,7 +64,7 @@ def impersonation_school_id(request: HttpRequest) -> int | None:
     business. None for a guardian on his own portal: he sees all his schools."""
     if getattr(request.user, "is_guardian", False) or impersonation(request) is None:
         return None
-    staff = portal_admin_of(request.user)
+    staff = application_admin_of(request.user)
     # Without an administrator there is no portal account either (the page is 404); -1 matches
     # no school, so nothing leaks should a caller forget that.
     return staff.school_id if staff is not None else -1

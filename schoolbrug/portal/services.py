@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -16,25 +14,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schoolbrug.accounts.audit import AuditEvent, record
+from schoolbrug.sis.dates import school_today
 from schoolbrug.sis.models import School
+from schoolbrug.sis.policies import is_application_admin
 
-from . import policies
 from .models import GuardianPortalPreference, ModuleSchedule, PortalModule, PortalSettings, dashboard_image_path
 from .modules import DASHBOARD_MODULES, MODULE_OPTIONS, Module
 
 logger = logging.getLogger(__name__)
 
 
-def school_today(school: School, now: dt.datetime) -> dt.date:
-    try:
-        zone = ZoneInfo(school.time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo(django_settings.TIME_ZONE)
-    return now.astimezone(zone).date()
-
-
 def _require_admin(actor: Any, school: School) -> None:
-    if not policies.can_manage_portal(actor, school):
+    if not is_application_admin(actor, school.pk):
         raise PermissionDenied
 
 

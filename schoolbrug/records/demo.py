@@ -14,10 +14,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from schoolbrug.sis.dates import local_datetime, school_today, school_zone
 from schoolbrug.sis.models import Group, GroupStaff, Placement, Pupil, School, SchoolYear
 
 from .models import Absence, AbsenceReason, Activity, NewsItem, Note, NoteCategory, RecordsSettings, SupportPlan
-from .selectors.dates import local_datetime, school_today, school_zone
 
 # (name, authorised, guardians may report): Dutch schools count sickness and medical visits as
 # authorised absence (geoorloofd verzuim); a holiday outside the school holidays is not.

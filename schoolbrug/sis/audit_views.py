@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -70,9 +70,7 @@ def filtered(events: QuerySet[AuditEvent], data: dict[str, Any]) -> QuerySet[Aud
 @require_safe  # nothing here changes the log
 @never_cache
 def audit_log(request: HttpRequest) -> HttpResponse:
-    staff = policies.require_staff_member(request.user)
-    if not staff.is_application_admin:
-        raise Http404
+    staff = policies.require_application_admin(request.user)
     form = AuditFilterForm(request.GET or None)
     events = audit_events_of_school(staff.school)
     if form.is_bound and form.is_valid():

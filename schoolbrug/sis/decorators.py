@@ -22,14 +22,3 @@ def staff_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpR
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def guardian_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    @wraps(view)
-    @login_required
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not getattr(request.user, "is_guardian", False):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper

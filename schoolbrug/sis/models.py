@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import zoneinfo
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from schoolbrug.core.models import Address, ExternalKeyMixin, Person, TimestampedModel, phone_validator
+
+
+def validate_time_zone(value: str) -> None:
+    # An unknown zone would make every "today" of the school fail, so it never gets stored.
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("%(value)s is not a known time zone; use a name such as Europe/Amsterdam."),
+            code="unknown_time_zone",
+            params={"value": value},
+        )
 
 
 def _unique_external_key(model: str) -> models.UniqueConstraint:
@@ -43,7 +56,9 @@ class School(ExternalKeyMixin, Address, TimestampedModel):
     phone = models.CharField(_("telephone"), max_length=20, blank=True, validators=[phone_validator])
     email = models.EmailField(_("e-mail address"), blank=True)
     website = models.URLField(_("website"), blank=True)
-    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Amsterdam")
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/Amsterdam", validators=[validate_time_zone]
+    )
 
     class Meta:
         verbose_name = _("school")

@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Group, Guardian, Guardianship, Pupil, School, StaffMember
+from .models import Group, Guardian, Guardianship, Pupil, StaffMember
 
 
 def staff_member_of(user: Any) -> StaffMember | None:
@@ -37,17 +37,39 @@ def require_staff_member(user: Any) -> StaffMember:
     return staff
 
 
+def application_admin_of(user: Any, school_id: int | None = None) -> StaffMember | None:
+    """The staff record of an application administrator, or None: the one rule for "who
+    configures this school". With `school_id`, only when that school is his own."""
+    staff = staff_member_of(user)
+    if staff is None or not staff.is_application_admin:
+        return None
+    if school_id is not None and staff.school_id != school_id:
+        return None
+    return staff
+
+
+def is_application_admin(user: Any, school_id: int | None = None) -> bool:
+    return application_admin_of(user, school_id) is not None
+
+
+def require_application_admin(user: Any, school_id: int | None = None) -> StaffMember:
+    """For pages: anyone but an administrator (of `school_id`, when given) gets 404. Services
+    refuse with PermissionDenied instead, through `application_admin_of`."""
+    staff = application_admin_of(user, school_id)
+    if staff is None:
+        raise Http404
+    return staff
+
+
+def staff_pupils_visible_to(user: Any) -> QuerySet[Pupil]:
+    """`pupils_visible_to` for staff pages: guardians reach pupils too, never through these."""
+    if staff_member_of(user) is None:
+        raise Http404
+    return pupils_visible_to(user)
+
+
 def is_narrowed_by_group_authorisation(staff: StaffMember) -> bool:
     return staff.group_authorisation and not staff.is_application_admin
-
-
-def schools_visible_to(user: Any) -> QuerySet[School]:
-    staff = staff_member_of(user)
-    if staff is not None:
-        return School.objects.filter(pk=staff.school_id)
-    if getattr(user, "is_guardian", False):
-        return School.objects.filter(pk__in=pupils_visible_to(user).values("school_id"))
-    return School.objects.none()
 
 
 def pupils_visible_to(user: Any) -> QuerySet[Pupil]:
@@ -95,17 +117,11 @@ def guardians_visible_to(user: Any) -> QuerySet[Guardian]:
 
 
 def can_edit_family(user: Any, pupil: Pupil) -> bool:
-    staff = staff_member_of(user)
-    return staff is not None and staff.is_application_admin and staff.school_id == pupil.school_id
+    return is_application_admin(user, pupil.school_id)
 
 
 def can_edit_pupil(user: Any, pupil: Pupil) -> bool:
     return can_edit_family(user, pupil)
-
-
-def can_see_medical(user: Any, pupil: Pupil) -> bool:
-    # Medical data follows pupil reach; the PIN step-up of PRIV-2 narrows this later.
-    return pupils_visible_to(user).filter(pk=pupil.pk).exists()
 
 
 def get_pupil_for_user_or_404(user: Any, pupil_id: int) -> Pupil:

@@ -161,10 +161,6 @@ def guardian_records_of(user: Any) -> QuerySet[Guardian]:
     return policies.guardians_visible_to(user).select_related("school")
 
 
-def staff_of_school(school: School) -> QuerySet[StaffMember]:
-    return StaffMember.objects.filter(school=school, is_active=True).order_by("last_name")
-
-
 def school_overview(school: School) -> dict[str, Any]:
     year = current_year(school)
     counts = Pupil.objects.filter(school=school).aggregate(

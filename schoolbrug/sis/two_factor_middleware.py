@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from schoolbrug.accounts.two_factor.devices import has_confirmed_device, supports_two_factor
 
-from .policies import staff_member_of
+from .policies import is_application_admin
 
 # Pages a session may open before its second factor is in order.
 EXEMPT_VIEWS = frozenset(
@@ -32,11 +32,6 @@ EXEMPT_VIEWS = frozenset(
 )
 UNTOUCHED_VIEWS = frozenset({"healthz"})
 EXEMPT_PREFIXES = ("/static/",)
-
-
-def application_admin_required(user: Any) -> bool:
-    staff = staff_member_of(user)
-    return staff is not None and staff.is_application_admin
 
 
 class TwoFactorMiddleware:
@@ -57,12 +52,12 @@ class TwoFactorMiddleware:
         if not supports_two_factor(user):
             return None
         # Read by the accounts pages (may the second factor be switched off?), computed only then.
-        request.two_factor_required = lambda: application_admin_required(user)  # type: ignore[attr-defined]
+        request.two_factor_required = lambda: is_application_admin(user)  # type: ignore[attr-defined]
         if user.is_verified() or view_name in EXEMPT_VIEWS:  # type: ignore[union-attr]
             return None
         if has_confirmed_device(user):  # type: ignore[arg-type]
             target = "accounts:two-factor-verify"
-        elif application_admin_required(user):
+        elif is_application_admin(user):
             target = "accounts:two-factor-setup"
         else:
             return None

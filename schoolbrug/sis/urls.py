@@ -7,12 +7,11 @@ app_name = "staff"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("groups/", views.group_list, name="groups"),
-    path("groups/<int:group_id>/", views.group_detail, name="group"),
-    path("pupils/<int:pupil_id>/", views.pupil_detail, name="pupil"),
-    path("pupils/<int:pupil_id>/edit/", views.pupil_edit, name="pupil-edit"),
-    path("pupils/<int:pupil_id>/photo/", views.pupil_photo, name="pupil-photo"),
+    path("groups/<id:group_id>/", views.group_detail, name="group"),
+    path("pupils/<id:pupil_id>/", views.pupil_detail, name="pupil"),
+    path("pupils/<id:pupil_id>/edit/", views.pupil_edit, name="pupil-edit"),
     path(
-        "pupils/<int:pupil_id>/guardians/<int:guardianship_id>/edit/", views.guardianship_edit, name="guardianship-edit"
+        "pupils/<id:pupil_id>/guardians/<id:guardianship_id>/edit/", views.guardianship_edit, name="guardianship-edit"
     ),
     *urls_guardian_accounts.urlpatterns,  # guardian account overview, invitations, export
     *urls_audit.urlpatterns,  # the school's audit log

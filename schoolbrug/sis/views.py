@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-import mimetypes
 import re
 import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -166,16 +165,3 @@ def _send_invitation(request: HttpRequest, guardian: Guardian) -> None:
         )
     else:
         messages.warning(request, _("No login details were sent: %(reason)s.") % {"reason": outcome.skipped_reason})
-
-
-@staff_required
-def pupil_photo(request: HttpRequest, pupil_id: int) -> FileResponse:
-    """Pupil photos are never public files: served only after the reach check."""
-    pupil = policies.get_pupil_for_user_or_404(request.user, pupil_id)
-    if not pupil.photo:
-        raise Http404
-    content_type = mimetypes.guess_type(pupil.photo.name or "")[0] or "application/octet-stream"
-    response = FileResponse(pupil.photo.open("rb"), content_type=content_type)
-    response["Content-Disposition"] = "inline"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -86,7 +86,7 @@ class RecordingBackendTests(TestCase):
         ):
             self.assertEqual(message().send(), 1)
         self.assertEqual(len(mail.outbox), 1)
-        OutgoingMail.objects.exists()  # the surrounding transaction is still usable
+        self.assertFalse(OutgoingMail.objects.exists())  # and the surrounding transaction is still usable
 
 
 class PruningTests(TestCase):

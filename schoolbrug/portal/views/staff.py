@@ -14,19 +14,13 @@ from django.views.decorators.http import require_POST
 
 from schoolbrug.sis.decorators import staff_required
 from schoolbrug.sis.models import StaffMember
+from schoolbrug.sis.policies import require_application_admin
 
 from .. import impersonation, policies, services
 from ..config import portal_for
 from ..forms import ImpersonationForm, ModuleScheduleForm, PortalModuleForm, PortalSettingsForm, raise_on_form
 from ..models import ModuleSchedule
 from ..modules import Module
-
-
-def _admin(request: HttpRequest) -> StaffMember:
-    staff = policies.portal_admin_of(request.user)
-    if staff is None:
-        raise Http404
-    return staff
 
 
 def _module_forms(school_id: int, data: object = None, only: str | None = None) -> list[PortalModuleForm]:
@@ -61,7 +55,7 @@ def _settings_page(
 @staff_required
 @never_cache
 def settings_page(request: HttpRequest) -> HttpResponse:
-    staff = _admin(request)
+    staff = require_application_admin(request.user)
     if request.method != "POST":
         return _settings_page(request, staff)
     portal = portal_for(staff.school_id)
@@ -89,7 +83,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_POST
 def module_update(request: HttpRequest, module: str) -> HttpResponse:
-    staff = _admin(request)
+    staff = require_application_admin(request.user)
     if module not in Module.values:
         raise Http404
     forms = _module_forms(staff.school_id, request.POST, only=module)
@@ -111,7 +105,7 @@ def module_update(request: HttpRequest, module: str) -> HttpResponse:
 @never_cache
 @require_POST
 def schedule_add(request: HttpRequest) -> HttpResponse:
-    staff = _admin(request)
+    staff = require_application_admin(request.user)
     form = ModuleScheduleForm(request.POST)
     if form.is_valid():
         try:
@@ -135,7 +129,7 @@ def schedule_add(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_POST
 def schedule_delete(request: HttpRequest, schedule_id: int) -> HttpResponse:
-    staff = _admin(request)
+    staff = require_application_admin(request.user)
     schedule = get_object_or_404(ModuleSchedule.objects.select_related("school"), pk=schedule_id, school=staff.school)
     services.module_schedule_delete(actor=request.user, schedule=schedule)
     messages.success(request, _("The planned switch has been removed."))
@@ -146,7 +140,7 @@ def schedule_delete(request: HttpRequest, schedule_id: int) -> HttpResponse:
 @never_cache
 def impersonate(request: HttpRequest) -> HttpResponse:
     """Pick a guardian of the school and look at his portal, read-only."""
-    staff = _admin(request)
+    staff = require_application_admin(request.user)
     verified = policies.session_is_verified(request)
     if request.method == "POST":
         form = ImpersonationForm(request.POST)

@@ -10,10 +10,11 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from schoolbrug.core.forms import ModelMultipleIdChoiceField
+from schoolbrug.sis.dates import local_datetime, school_zone
 from schoolbrug.sis.models import Pupil, School
 
 from ..models import AbsenceReason
-from ..selectors.dates import local_datetime, school_zone
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -78,7 +79,7 @@ class AbsenceForm(forms.Form):
         return data
 
 
-class PupilsChoiceField(forms.ModelMultipleChoiceField):
+class PupilsChoiceField(ModelMultipleIdChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return obj.sort_name
 

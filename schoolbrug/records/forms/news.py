@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from schoolbrug.core.forms import ModelMultipleIdChoiceField
 from schoolbrug.sis.models import Group, School
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -33,7 +34,7 @@ class NewsForm(forms.Form):
     publish_until = forms.DateField(
         label=_("Publish until"), widget=DATE_WIDGET, required=False, help_text=_("Empty: no end.")
     )
-    groups = forms.ModelMultipleChoiceField(
+    groups = ModelMultipleIdChoiceField(
         label=_("Groups"),
         queryset=Group.objects.none(),
         required=False,

@@ -8,9 +8,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from schoolbrug.core.forms import ModelMultipleIdChoiceField
+from schoolbrug.sis.dates import local_datetime, school_zone
 from schoolbrug.sis.models import Group, School
-
-from ..selectors.dates import local_datetime, school_zone
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -29,7 +29,7 @@ class ActivityForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False
     )
-    groups = forms.ModelMultipleChoiceField(
+    groups = ModelMultipleIdChoiceField(
         label=_("Groups"),
         queryset=Group.objects.none(),
         required=False,

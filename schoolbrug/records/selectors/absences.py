@@ -7,13 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
+from schoolbrug.sis.dates import day_bounds, school_zone
 from schoolbrug.sis.models import Group, Pupil, School
 from schoolbrug.sis.policies import pupils_visible_to
 
 from ..models import Absence, AbsenceReason
-from .dates import day_bounds, school_zone
 
 
 def reasons_of_school(school: School, *, active_only: bool = False) -> QuerySet[AbsenceReason]:
@@ -63,8 +62,3 @@ def group_absence_grid(*, user: Any, group: Group, days: list[dt.date]) -> list[
             if absence.starts_at < end and absence.ends_at > start:
                 rows[absence.pupil_id].cells[index].absences.append(absence)
     return list(rows.values())
-
-
-def local_times(absence: Absence, school: School) -> tuple[dt.datetime, dt.datetime]:
-    zone = school_zone(school)
-    return timezone.localtime(absence.starts_at, zone), timezone.localtime(absence.ends_at, zone)

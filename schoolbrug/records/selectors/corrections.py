@@ -8,8 +8,8 @@ from typing import Any
 
 from django.db.models import Case, IntegerField, Value, When
 
-from .. import policies_results as policies
 from ..models import CorrectionRequest
+from ..policies import corrections as policies
 from ..services.corrections import FUNDING_FIELDS, live_value, model_field, target_queryset
 
 INBOX_DECIDED_LIMIT = 50

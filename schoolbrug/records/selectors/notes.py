@@ -37,13 +37,3 @@ def visible_on_portal_to(account: Any) -> Q:
     """The school's notes, and of the guardians' replies only the account's own: divorced
     guardians share a child but never each other's words (SECURITY: co-guardian privacy)."""
     return Q(source=Note.Source.STAFF) | Q(source=Note.Source.GUARDIAN, author=account)
-
-
-def notes_published_for_guardian(*, user: Any, pupil: Pupil) -> QuerySet[Note]:
-    """For the portal: notes of published categories of a pupil the guardian reaches."""
-    return (
-        Note.objects.filter(pupil__in=pupils_visible_to(user).filter(pk=pupil.pk), category__publish_on_portal=True)
-        .filter(visible_on_portal_to(user))
-        .select_related("category")
-        .order_by("-date", "-created_at")
-    )

@@ -10,8 +10,8 @@ from django.db.models.functions import Coalesce
 
 from schoolbrug.sis.models import Group, Pupil, SchoolYear
 
-from .. import policies_results as policies
 from ..models import CurriculumResult, CurriculumTest, StandardisedResult, StandardisedTest
+from ..policies import results as policies
 
 
 def groups_for_results(*, user: Any) -> QuerySet[Group]:

@@ -1,17 +1,15 @@
-"""Reads of the year plan: a month for staff, published activities for a guardian's child."""
+"""Reads of the year plan: a month for staff (the portal feed reads what guardians see)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from schoolbrug.sis.models import Placement, Pupil, School
-from schoolbrug.sis.policies import pupils_visible_to
+from schoolbrug.sis.dates import local_datetime, school_zone
+from schoolbrug.sis.models import School
 
 from ..models import Activity
-from .dates import local_datetime, school_zone
 
 
 def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
@@ -30,20 +28,5 @@ def activities_in_month(*, school: School, year: int, month: int) -> QuerySet[Ac
             ends_at__gte=local_datetime(first, None, zone),
         )
         .prefetch_related("groups")
-        .order_by("starts_at", "pk")
-    )
-
-
-def activities_for_guardian(*, user: Any, pupil: Pupil, start: dt.datetime, end: dt.datetime) -> QuerySet[Activity]:
-    """For the portal: published activities for the whole school or the child's current group."""
-    if not pupils_visible_to(user).filter(pk=pupil.pk).exists():
-        return Activity.objects.none()
-    current_groups = Placement.objects.filter(pupil=pupil, year__is_current=True).values("group_id")
-    return (
-        Activity.objects.filter(
-            school_id=pupil.school_id, publish_on_portal=True, starts_at__lt=end, ends_at__gte=start
-        )
-        .filter(Q(groups__isnull=True) | Q(groups__in=current_groups))
-        .distinct()
         .order_by("starts_at", "pk")
     )

@@ -13,11 +13,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from schoolbrug.sis.dates import school_zone, year_containing
 from schoolbrug.sis.models import Pupil
 from schoolbrug.sis.policies import pupils_visible_to, staff_member_of
 
 from ..models import Absence, AbsenceReason
-from ..selectors.dates import school_zone, year_containing
 from .common import school_setting_save
 
 DASH = "\u2013"  # an en dash between the ends of a period

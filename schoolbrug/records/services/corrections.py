@@ -21,8 +21,8 @@ from schoolbrug.core.models import normalise_postcode
 from schoolbrug.sis import policies as sis_policies
 from schoolbrug.sis.models import EmergencyContact, Guardian, MedicalInfo, Pupil
 
-from .. import policies_results as policies
 from ..models import CorrectionRequest
+from ..policies import corrections as policies
 
 Target = CorrectionRequest.Target
 
@@ -125,8 +125,7 @@ def correction_request_submit(
 ) -> CorrectionRequest:
     """Files a guardian's proposed correction; nothing in the records changes yet.
 
-    A second proposal for the same field replaces a still pending one. E-mailing the school's
-    correction address (POR-1) comes with the portal: see `_notify_school`.
+    A second proposal for the same field replaces a still pending one.
     """
     if not getattr(actor, "is_guardian", False) or not actor.is_active:
         raise PermissionDenied
@@ -154,15 +153,7 @@ def correction_request_submit(
             "proposed_value": stored_text(value),
         },
     )
-    transaction.on_commit(lambda: _notify_school(request.pk))
     return request
-
-
-def _notify_school(correction_id: int) -> None:
-    """Hook for the portal issue: e-mail the school's correction address (POR-1, POR-10).
-
-    Deliberately empty for now: the portal settings that hold the address do not exist yet.
-    """
 
 
 def live_value(correction: CorrectionRequest, obj: models.Model | None) -> str | None:

@@ -21,9 +21,9 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 
 from schoolbrug.sis.models import Group
-from schoolbrug.sis.policies import staff_member_of
 
 from ..models import NewsItem
+from ..policies.news import news_manager_of
 from .common import check_groups_of_school
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "u", "ul", "ol", "li", "a", "h3", "h4", "blockquote"}
@@ -100,8 +100,8 @@ def render_news(text: str) -> tuple[str, list[str]]:
 
 
 def _require_manager(actor: Any) -> Any:
-    staff = staff_member_of(actor)
-    if staff is None or not (staff.is_application_admin or staff.is_communication_admin):
+    staff = news_manager_of(actor)
+    if staff is None:
         raise PermissionDenied
     return staff
 

@@ -12,11 +12,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from schoolbrug.sis.dates import school_today, year_for_date
 from schoolbrug.sis.models import Guardian, Pupil
 from schoolbrug.sis.policies import pupils_visible_to, staff_member_of
 
 from ..models import Note, NoteCategory
-from ..selectors.dates import school_today, year_for_date
 from .common import school_setting_save
 
 MAX_TEXT = 10000

@@ -14,8 +14,8 @@ from schoolbrug.accounts import audit
 from schoolbrug.sis import policies as sis_policies
 from schoolbrug.sis.models import Pupil, SchoolYear
 
-from .. import policies_results as policies
 from ..models import Report, ReportPeriod, ReportSection
+from ..policies import reports as policies
 
 MAX_SECTIONS = 30
 
@@ -26,8 +26,7 @@ def locked_message() -> str:
 
 @transaction.atomic
 def report_period_create(*, actor: Any, year: SchoolYear, name: str, order: int) -> ReportPeriod:
-    staff = sis_policies.staff_member_of(actor)
-    if staff is None or not policies.can_manage_report_periods(actor) or staff.school_id != year.school_id:
+    if not sis_policies.is_application_admin(actor, year.school_id):
         raise PermissionDenied
     period = ReportPeriod(school_id=year.school_id, year=year, name=name.strip(), order=order)
     period.full_clean()

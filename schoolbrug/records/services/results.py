@@ -17,9 +17,9 @@ from schoolbrug.core.numbers import shown
 from schoolbrug.sis import policies as sis_policies
 from schoolbrug.sis.models import Group, Pupil
 
-from .. import policies_results as policies
 from ..models import CurriculumResult, CurriculumTest, StandardisedResult, StandardisedTest
 from ..models.tests import LEVEL_VALUE_MAX, STANDARDISED_SCORE_MAX
+from ..policies import results as policies
 
 ONE_DECIMAL = Decimal("0.1")
 

@@ -15,7 +15,7 @@ from schoolbrug.sis.testing import SchoolTestCase, make_pupil
 
 from ..models import Absence, AbsenceReason
 from ..services.absences import absence_mark_processed, absence_record
-from .helpers_diary import at, fill_group_with_absences, login, make_reasons
+from .helpers import at, fill_group_with_absences, login, make_reasons
 
 MONDAY = dt.date(2026, 11, 16)
 

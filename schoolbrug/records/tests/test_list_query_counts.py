@@ -15,7 +15,7 @@ from schoolbrug.sis.models import Group, GroupStaff
 from schoolbrug.sis.testing import Persona, SchoolTestCase, make_group, make_pupil
 
 from ..models import Absence, Activity, Note, Report, ReportPeriod, ReportSection, SupportPlan
-from .helpers_diary import at, login, make_categories, make_reasons
+from .helpers import at, login, make_categories, make_reasons
 
 MONDAY = dt.date(2026, 11, 16)
 

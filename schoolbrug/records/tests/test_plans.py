@@ -10,7 +10,7 @@ from schoolbrug.sis.testing import SchoolTestCase
 
 from ..models import RecordsSettings, SupportPlan
 from ..services.plans import support_plan_save
-from .helpers_diary import login
+from .helpers import login
 
 PLAN = {
     "title": "Leesplan",

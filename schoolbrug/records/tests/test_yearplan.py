@@ -9,8 +9,7 @@ from django.urls import reverse
 from schoolbrug.sis.testing import SchoolTestCase
 
 from ..models import Activity
-from ..selectors.yearplan import activities_for_guardian
-from .helpers_diary import at, login
+from .helpers import at, login
 
 FORM = {
     "title": "Sinterklaas",
@@ -85,26 +84,3 @@ class YearPlanTests(SchoolTestCase):
             login(self.client, persona)
             self.assertEqual(self.client.get(reverse("records:yearplan")).status_code, 404)
         self.assertTrue(Activity.objects.filter(pk=inside.pk).exists())
-
-    def test_guardian_sees_published_activities_for_the_school_or_the_childs_group(self) -> None:
-        day = dt.date(2026, 12, 1)
-
-        def make(title: str, publish: bool = True, group=None) -> Activity:  # type: ignore[no-untyped-def]
-            a = Activity.objects.create(school=self.school, title=title, starts_at=at(day, 9), ends_at=at(day, 10),
-                                        publish_on_portal=publish)  # fmt: skip
-            if group:
-                a.groups.set([group])
-            return a
-
-        (
-            make("School"),
-            make("Intern", publish=False),
-            make("Groep 3", group=self.group3),
-            make("Groep 5", group=self.group5),
-        )
-        titles = [
-            a.title
-            for a in activities_for_guardian(user=self.paula.user, pupil=self.sam, start=at(day), end=at(day, 23))
-        ]
-        self.assertEqual(sorted(titles), ["Groep 3", "School"])
-        self.assertFalse(activities_for_guardian(user=self.otto.user, pupil=self.sam, start=at(day), end=at(day, 23)))

@@ -15,20 +15,21 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from schoolbrug.core.confirm import confirmation_page, is_confirmed
+from schoolbrug.sis.dates import monday_of, school_today
 from schoolbrug.sis.decorators import staff_required
 from schoolbrug.sis.models import Pupil
 from schoolbrug.sis.policies import (
     get_group_for_user_or_404,
     get_pupil_for_user_or_404,
     groups_visible_to,
+    require_application_admin,
 )
 
-from .. import policies_diary
 from ..forms.absences import AbsenceForm, AbsenceReasonForm, GroupAbsenceForm
-from ..forms.errors_diary import add_service_error
+from ..forms.common import add_service_error
 from ..models import Absence
+from ..policies import absences as policies
 from ..selectors import absences as selectors
-from ..selectors.dates import monday_of, school_today
 from ..services import absences as services
 from .common import school_list_edit, school_list_page
 
@@ -76,7 +77,7 @@ def pupil_absence_new(request: HttpRequest, pupil_id: int) -> HttpResponse:
 @staff_required
 @require_POST
 def absence_processed(request: HttpRequest, absence_id: int) -> HttpResponseBase:
-    absence = policies_diary.get_absence_for_user_or_404(request.user, absence_id)
+    absence = policies.get_absence_for_user_or_404(request.user, absence_id)
     services.absence_mark_processed(actor=request.user, absence=absence, processed=request.POST.get("processed") == "1")
     next_url = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
@@ -88,7 +89,7 @@ def absence_processed(request: HttpRequest, absence_id: int) -> HttpResponseBase
 @require_http_methods(["GET", "POST"])
 @never_cache
 def absence_delete(request: HttpRequest, absence_id: int) -> HttpResponseBase:
-    absence = policies_diary.get_absence_for_user_or_404(request.user, absence_id)
+    absence = policies.get_absence_for_user_or_404(request.user, absence_id)
     if not is_confirmed(request):
         return confirmation_page(
             request,
@@ -165,8 +166,8 @@ def absence_reasons(request: HttpRequest) -> HttpResponse:
 @staff_required
 @never_cache
 def absence_reason_edit(request: HttpRequest, reason_id: int | None = None) -> HttpResponse:
-    policies_diary.require_records_admin(request.user)
-    reason = policies_diary.get_reason_for_admin_or_404(request.user, reason_id) if reason_id else None
+    require_application_admin(request.user)
+    reason = policies.get_reason_for_admin_or_404(request.user, reason_id) if reason_id else None
     return school_list_edit(
         request,
         AbsenceReasonForm(request.POST or None, instance=reason),

@@ -13,10 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from schoolbrug.sis.models import School, SchoolYear
-from schoolbrug.sis.policies import require_staff_member
+from schoolbrug.sis.policies import is_application_admin, require_staff_member
 
-from .. import policies_diary
-from ..forms.errors_diary import add_service_error
+from ..forms.common import add_service_error
 
 
 def chosen_year(request: HttpRequest, years: Sequence[SchoolYear]) -> SchoolYear | None:
@@ -41,7 +40,7 @@ def school_list_page(
     """A school's own list (absence reasons, note categories): read by all staff, changed by
     application administrators."""
     staff = require_staff_member(request.user)
-    context = {name: rows_of(staff.school), "can_manage": policies_diary.is_records_admin(request.user)}
+    context = {name: rows_of(staff.school), "can_manage": is_application_admin(request.user)}
     return render(request, template, context)
 
 

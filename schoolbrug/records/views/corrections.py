@@ -4,29 +4,25 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from schoolbrug.sis.decorators import staff_required
+from schoolbrug.sis.policies import require_application_admin
 
-from .. import policies_results as policies
 from ..forms.corrections import RejectForm
+from ..policies import corrections as policies
 from ..selectors import corrections as selectors
 from ..services import corrections as services
-
-
-def _require_admin(request: HttpRequest) -> None:
-    if not policies.is_application_admin(request.user):
-        raise Http404
 
 
 @staff_required
 @never_cache
 def inbox(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
+    require_application_admin(request.user)
     rows = selectors.correction_inbox(user=request.user)
     context = {"rows": rows, "funding_warning": services.FUNDING_WARNING, "reject_form": RejectForm()}
     return render(request, "records/correction_inbox.html", context)
@@ -35,7 +31,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_POST
 def apply(request: HttpRequest, correction_id: int) -> HttpResponse:
-    _require_admin(request)
+    require_application_admin(request.user)
     correction = policies.get_correction_for_user_or_404(request.user, correction_id)
     try:
         services.correction_request_apply(actor=request.user, correction=correction, request=request)
@@ -49,7 +45,7 @@ def apply(request: HttpRequest, correction_id: int) -> HttpResponse:
 @staff_required
 @require_POST
 def reject(request: HttpRequest, correction_id: int) -> HttpResponse:
-    _require_admin(request)
+    require_application_admin(request.user)
     correction = policies.get_correction_for_user_or_404(request.user, correction_id)
     form = RejectForm(request.POST)
     if form.is_valid():

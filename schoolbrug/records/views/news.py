@@ -14,15 +14,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from schoolbrug.core.confirm import confirmation_page, is_confirmed
+from schoolbrug.sis.dates import school_today
 from schoolbrug.sis.decorators import staff_required
 from schoolbrug.sis.policies import require_staff_member
 
-from .. import policies_diary
-from ..forms.errors_diary import add_service_error
+from ..forms.common import add_service_error
 from ..forms.news import NewsFilterForm, NewsForm
 from ..models import NewsItem
+from ..policies import news as policies
 from ..selectors import news as selectors
-from ..selectors.dates import school_today
 from ..services import news as services
 
 PAGE_SIZE = 20
@@ -43,7 +43,7 @@ def news_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "page": page,
         "query": query.urlencode(),
-        "can_manage": policies_diary.can_manage_news(request.user),
+        "can_manage": policies.can_manage_news(request.user),
         "today": school_today(staff.school),
     }
     return render(request, "records/news_list.html", context)
@@ -51,13 +51,13 @@ def news_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def news_detail(request: HttpRequest, news_id: int) -> HttpResponse:
-    item = policies_diary.get_news_for_staff_or_404(request.user, news_id)
-    context = {"item": item, "can_manage": policies_diary.can_manage_news(request.user)}
+    item = policies.get_news_for_staff_or_404(request.user, news_id)
+    context = {"item": item, "can_manage": policies.can_manage_news(request.user)}
     return render(request, "records/news_detail.html", context)
 
 
 def _edit(request: HttpRequest, item: NewsItem | None) -> HttpResponse:
-    staff = policies_diary.require_news_manager(request.user)
+    staff = policies.require_news_manager(request.user)
     initial = None
     if item is not None:
         initial = {field: getattr(item, field) for field in services.NEWS_FIELDS}
@@ -93,14 +93,14 @@ def news_new(request: HttpRequest) -> HttpResponse:
 @staff_required
 @never_cache
 def news_edit(request: HttpRequest, news_id: int) -> HttpResponse:
-    return _edit(request, policies_diary.get_news_for_manager_or_404(request.user, news_id))
+    return _edit(request, policies.get_news_for_manager_or_404(request.user, news_id))
 
 
 @staff_required
 @require_http_methods(["GET", "POST"])
 @never_cache
 def news_delete(request: HttpRequest, news_id: int) -> HttpResponseBase:
-    item = policies_diary.get_news_for_manager_or_404(request.user, news_id)
+    item = policies.get_news_for_manager_or_404(request.user, news_id)
     if not is_confirmed(request):
         return confirmation_page(
             request,

@@ -9,14 +9,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from schoolbrug.sis.dates import school_today
 from schoolbrug.sis.decorators import staff_required
-from schoolbrug.sis.policies import get_pupil_for_user_or_404
+from schoolbrug.sis.policies import get_pupil_for_user_or_404, require_application_admin
 
-from .. import policies_diary
-from ..forms.errors_diary import add_service_error
+from ..forms.common import add_service_error
 from ..forms.notes import NoteCategoryForm, NoteForm
+from ..policies import notes as policies
 from ..selectors import notes as selectors
-from ..selectors.dates import school_today
 from ..services import notes as services
 from .common import school_list_edit, school_list_page
 
@@ -57,7 +57,7 @@ def note_new(request: HttpRequest, pupil_id: int) -> HttpResponse:
 @staff_required
 @never_cache
 def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
-    note = policies_diary.get_note_for_user_or_404(request.user, note_id)
+    note = policies.get_note_for_user_or_404(request.user, note_id)
     # Opening the note is what "read" means for the school (the unread count on the home page).
     services.note_mark_read(actor=request.user, note=note)
     replies = note.replies.select_related("category").order_by("created_at")
@@ -81,8 +81,8 @@ def note_categories(request: HttpRequest) -> HttpResponse:
 @staff_required
 @never_cache
 def note_category_edit(request: HttpRequest, category_id: int | None = None) -> HttpResponse:
-    policies_diary.require_records_admin(request.user)
-    category = policies_diary.get_category_for_admin_or_404(request.user, category_id) if category_id else None
+    require_application_admin(request.user)
+    category = policies.get_category_for_admin_or_404(request.user, category_id) if category_id else None
     return school_list_edit(
         request,
         NoteCategoryForm(request.POST or None, instance=category),

@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from schoolbrug.sis.decorators import staff_required
-from schoolbrug.sis.policies import get_pupil_for_user_or_404
+from schoolbrug.sis.policies import get_pupil_for_user_or_404, require_application_admin
 
-from .. import policies_diary
-from ..forms.errors_diary import add_service_error
+from ..forms.common import add_service_error
 from ..forms.plans import RecordsSettingsForm, SupportPlanForm
 from ..models import SupportPlan
+from ..policies import plans as policies
 from ..selectors import plans as selectors
 from ..services import plans as services
 
@@ -31,7 +31,7 @@ def pupil_plans(request: HttpRequest, pupil_id: int) -> HttpResponse:
 @staff_required
 @never_cache
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = policies_diary.get_plan_for_user_or_404(request.user, plan_id)
+    plan = policies.get_plan_for_user_or_404(request.user, plan_id)
     term = selectors.records_settings_of(plan.pupil.school).problem_statement_term
     return render(request, "records/plan_detail.html", {"plan": plan, "pupil": plan.pupil, "term": term})
 
@@ -60,14 +60,14 @@ def plan_new(request: HttpRequest, pupil_id: int) -> HttpResponse:
 @staff_required
 @never_cache
 def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = policies_diary.get_plan_for_user_or_404(request.user, plan_id)
+    plan = policies.get_plan_for_user_or_404(request.user, plan_id)
     return _edit(request, plan.pupil_id, plan)
 
 
 @staff_required
 @never_cache
 def records_settings(request: HttpRequest) -> HttpResponse:
-    staff = policies_diary.require_records_admin(request.user)
+    staff = require_application_admin(request.user)
     form = RecordsSettingsForm(request.POST or None, instance=selectors.records_settings_of(staff.school))
     if request.method == "POST" and form.is_valid():
         services.records_settings_update(actor=request.user, data=form.cleaned_data, request=request)

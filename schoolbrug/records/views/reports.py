@@ -17,8 +17,8 @@ from schoolbrug.sis import policies as sis_policies
 from schoolbrug.sis import selectors as sis_selectors
 from schoolbrug.sis.decorators import staff_required
 
-from .. import policies_results as policies
 from ..forms.reports import ReportPeriodForm, ReportSectionFormSet
+from ..policies import reports as policies
 from ..selectors import reports as selectors
 from ..selectors import results as result_selectors
 from ..services import reports as services

@@ -22,7 +22,6 @@ from schoolbrug.sis import policies as sis_policies
 from schoolbrug.sis.decorators import staff_required
 from schoolbrug.sis.models import Group, Pupil
 
-from .. import policies_results as policies
 from ..forms.results import (
     CurriculumResultFormSet,
     CurriculumTestForm,
@@ -30,6 +29,7 @@ from ..forms.results import (
     StandardisedTestForm,
 )
 from ..models import CurriculumTest, StandardisedTest
+from ..policies import results as policies
 from ..selectors import results as selectors
 from ..services import results as services
 from .common import chosen_year, show_service_error

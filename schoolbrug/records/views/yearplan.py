@@ -17,15 +17,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from schoolbrug.core.confirm import confirmation_page, is_confirmed
+from schoolbrug.sis.dates import school_today, school_zone
 from schoolbrug.sis.decorators import staff_required
-from schoolbrug.sis.policies import require_staff_member
+from schoolbrug.sis.policies import is_application_admin, require_application_admin, require_staff_member
 
-from .. import policies_diary
-from ..forms.errors_diary import add_service_error
+from ..forms.common import add_service_error
 from ..forms.yearplan import ActivityForm
 from ..models import Activity
+from ..policies import yearplan as policies
 from ..selectors import yearplan as selectors
-from ..selectors.dates import school_today, school_zone
 from ..services import yearplan as services
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -56,14 +56,14 @@ def yearplan(request: HttpRequest) -> HttpResponse:
         "activities": selectors.activities_in_month(school=staff.school, year=year, month=month),
         "previous_url": _month_url(previous.year, previous.month),
         "next_url": _month_url(following.year, following.month),
-        "can_manage": policies_diary.is_records_admin(request.user),
+        "can_manage": is_application_admin(request.user),
         "zone": staff.school.time_zone,
     }
     return render(request, "records/yearplan_month.html", context)
 
 
 def _edit(request: HttpRequest, activity: Activity | None) -> HttpResponse:
-    staff = policies_diary.require_records_admin(request.user)
+    staff = require_application_admin(request.user)
     initial = ActivityForm.initial_from(activity, school_zone(staff.school)) if activity else None
     form = ActivityForm(request.POST or None, initial=initial, school=staff.school)
     if request.method == "POST" and form.is_valid():
@@ -90,14 +90,14 @@ def activity_new(request: HttpRequest) -> HttpResponse:
 @staff_required
 @never_cache
 def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
-    return _edit(request, policies_diary.get_activity_for_admin_or_404(request.user, activity_id))
+    return _edit(request, policies.get_activity_for_admin_or_404(request.user, activity_id))
 
 
 @staff_required
 @require_http_methods(["GET", "POST"])
 @never_cache
 def activity_delete(request: HttpRequest, activity_id: int) -> HttpResponseBase:
-    activity = policies_diary.get_activity_for_admin_or_404(request.user, activity_id)
+    activity = policies.get_activity_for_admin_or_404(request.user, activity_id)
     if not is_confirmed(request):
         starts = timezone.localtime(activity.starts_at, school_zone(activity.school))
         return confirmation_page(

@@ -27,7 +27,7 @@ from .. import policies
 from ..models import Guardian
 from .batch_models import InvitationBatch, InvitationBatchItem
 from .invitations import Delivery
-from .selectors import can_manage_guardian_accounts, email_problem
+from .selectors import email_problem
 
 logger = logging.getLogger(__name__)
 
@@ -57,9 +57,9 @@ def _enqueue(batch_id: int) -> None:
 
 def invitation_batch_start(*, actor: Any, guardian_ids: Sequence[int], client_key: UUID) -> InvitationBatch:
     """Creates the batch and its items and enqueues the sending; a repeated key returns the first batch."""
-    if not can_manage_guardian_accounts(actor):
+    staff = policies.application_admin_of(actor)
+    if staff is None:
         raise PermissionDenied
-    staff = policies.require_staff_member(actor)
     existing = InvitationBatch.objects.filter(created_by=actor, client_key=client_key).first()
     if existing is not None:
         return existing
@@ -111,8 +111,7 @@ def can_resume(batch: InvitationBatch, now: dt.datetime | None = None) -> bool:
 def invitation_batch_resume(*, actor: Any, batch: InvitationBatch) -> InvitationBatch:
     """Enqueues a batch again after its worker died (an enqueue after commit can be lost), or to
     retry the e-mails that failed. Sent items are never sent again."""
-    staff = policies.staff_member_of(actor)
-    if staff is None or not staff.is_application_admin or staff.school_id != batch.school_id:
+    if not policies.is_application_admin(actor, batch.school_id):
         raise PermissionDenied
     if not can_resume(batch):
         return batch
@@ -143,8 +142,7 @@ def invitation_batch_run(*, batch_id: int, chunk_size: int = 50) -> InvitationBa
     if batch.status == InvitationBatch.Status.DONE:
         return batch
     actor = batch.created_by
-    staff = policies.staff_member_of(actor) if actor is not None else None
-    if staff is None or not staff.is_application_admin or staff.school_id != batch.school_id:
+    if actor is None or not policies.is_application_admin(actor, batch.school_id):
         # The administrator lost his rights (or left) after confirming: send nothing in his name.
         logger.warning("Invitation batch %s stopped: its creator may no longer invite.", batch_id)
         _mark(batch_id, InvitationBatch.Status.FAILED, finished_at=timezone.now())

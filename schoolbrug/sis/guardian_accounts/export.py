@@ -28,7 +28,7 @@ from schoolbrug.accounts import audit
 from .. import policies
 from .batch_services import RateLimited
 from .forms import NO, YES, GuardianAccountFilterForm, GuardianAccountFilters
-from .selectors import GuardianAccountRow, can_manage_guardian_accounts, guardian_account_rows, rows_of
+from .selectors import GuardianAccountRow, guardian_account_rows, rows_of
 
 DEFAULT_EXPORTS_PER_HOUR = 30
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -116,9 +116,9 @@ def guardian_accounts_export(
     *, actor: Any, filters: GuardianAccountFilters, request: HttpRequest | None = None
 ) -> ExportFile | None:
     """The workbook of every guardian the filters match, or None when there is none (no file)."""
-    if not can_manage_guardian_accounts(actor):
+    staff = policies.application_admin_of(actor)
+    if staff is None:
         raise PermissionDenied
-    staff = policies.require_staff_member(actor)
     since = timezone.now() - dt.timedelta(hours=1)
     recent = audit.AuditEvent.objects.filter(
         kind=audit.AuditEvent.Kind.EXPORTED, actor_id=actor.pk, at__gte=since

@@ -23,7 +23,7 @@
 - With a `batch_key`, a repeat for the same guardian and key sends nothing and answers "already
   sent in this batch": the issued tokens are the record (ActivationToken.reference/batch_key).
 
-Part C (bulk invitations) calls this from the task worker, one guardian at a time. For "invited"
+The bulk invitations call this from the task worker, one guardian at a time. For "invited"
 and "activated" filters: `ActivationToken.objects.filter(reference=guardian_reference(g))` are
 the invitations of guardian g; one with `used_at` set means he activated his account.
 
@@ -101,8 +101,7 @@ def guardian_reference(guardian: Guardian) -> str:
 
 
 def can_invite_guardian(user: Any, guardian: Guardian) -> bool:
-    staff = policies.staff_member_of(user)
-    return staff is not None and staff.is_application_admin and staff.school_id == guardian.school_id
+    return policies.is_application_admin(user, guardian.school_id)
 
 
 def activation_url(raw_token: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
@@ -19,13 +19,6 @@ from ..decorators import staff_required
 from ..models import Guardian, StaffMember
 
 PAGE_SIZE = 50
-
-
-def _require_application_admin(request: HttpRequest) -> StaffMember:
-    staff = policies.require_staff_member(request.user)
-    if not staff.is_application_admin:
-        raise Http404
-    return staff
 
 
 def outbox_of_school(school_id: int) -> QuerySet[OutgoingMail]:
@@ -49,7 +42,7 @@ def outbox_of_school(school_id: int) -> QuerySet[OutgoingMail]:
 @staff_required
 @never_cache
 def outbox_list(request: HttpRequest) -> HttpResponse:
-    staff = _require_application_admin(request)
+    staff = policies.require_application_admin(request.user)
     page: Page[OutgoingMail] = Paginator(outbox_of_school(staff.school_id), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "sis/guardian_accounts/outbox_list.html", {"page": page, "keep_days": KEEP_DAYS})
 
@@ -57,6 +50,6 @@ def outbox_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 @never_cache
 def outbox_mail(request: HttpRequest, mail_id: int) -> HttpResponse:
-    staff = _require_application_admin(request)
+    staff = policies.require_application_admin(request.user)
     mail = get_object_or_404(outbox_of_school(staff.school_id).defer(None), pk=mail_id)
     return render(request, "sis/guardian_accounts/outbox_mail.html", {"mail": mail})

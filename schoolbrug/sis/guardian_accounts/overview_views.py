@@ -18,6 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from schoolbrug.core.converters import parse_object_id
+
+from .. import policies
 from ..decorators import staff_required
 from ..models import StaffMember
 from . import batch_services, export, selectors
@@ -40,7 +43,7 @@ def _rate_limited(request: HttpRequest, message: str) -> HttpResponse:
 @never_cache
 @require_GET
 def guardian_account_overview(request: HttpRequest) -> HttpResponse:
-    staff = selectors.require_guardian_account_admin(request.user)
+    staff = policies.require_application_admin(request.user)
     form = GuardianAccountFilterForm(request.GET, school=staff.school)
     if form.is_valid():
         guardians = selectors.guardian_account_rows(user=request.user, filters=form.filters())
@@ -68,7 +71,7 @@ def _selection(request: HttpRequest, staff: StaffMember) -> tuple[GuardianAccoun
         return form, all_filtered, []
     if all_filtered:
         return form, True, selectors.selected_guardian_ids(user=request.user, filters=form.filters())
-    chosen = [int(value) for value in request.POST.getlist("guardian") if value.isdigit()]
+    chosen = [pk for pk in map(parse_object_id, request.POST.getlist("guardian")) if pk is not None]
     # Ticked rows are taken as they are; only the school's own guardians remain.
     ids = selectors.selected_guardian_ids(user=request.user, filters=GuardianAccountFilters(), ids=chosen)
     return form, False, ids
@@ -78,7 +81,7 @@ def _selection(request: HttpRequest, staff: StaffMember) -> tuple[GuardianAccoun
 @never_cache
 @require_POST
 def guardian_account_confirm(request: HttpRequest) -> HttpResponse:
-    staff = selectors.require_guardian_account_admin(request.user)
+    staff = policies.require_application_admin(request.user)
     form, all_filtered, ids = _selection(request, staff)
     if not form.is_valid():
         messages.error(request, _("The filters are not valid: correct them and select the guardians again."))
@@ -100,7 +103,7 @@ def guardian_account_confirm(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_POST
 def guardian_account_send(request: HttpRequest) -> HttpResponse:
-    staff = selectors.require_guardian_account_admin(request.user)
+    staff = policies.require_application_admin(request.user)
     try:
         client_key = uuid.UUID(request.POST.get("client_key", ""))
     except ValueError:
@@ -147,7 +150,7 @@ def invitation_batch_resume_view(request: HttpRequest, batch_id: int) -> HttpRes
 @never_cache
 @require_GET
 def guardian_account_export(request: HttpRequest) -> HttpResponse:
-    staff = selectors.require_guardian_account_admin(request.user)
+    staff = policies.require_application_admin(request.user)
     form = GuardianAccountFilterForm(request.GET, school=staff.school)
     if not form.is_valid():
         return redirect(_overview_url(form))  # the overview shows what is wrong

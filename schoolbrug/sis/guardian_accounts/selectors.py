@@ -14,16 +14,16 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db.models import BooleanField, Case, CharField, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Concat
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from schoolbrug.accounts.activation import ActivationToken
 
 from .. import policies
-from ..models import Guardian, Guardianship, Placement, StaffMember
+from ..models import Guardian, Guardianship, Placement
 from .batch_models import InvitationBatch, InvitationBatchItem
 from .forms import GuardianAccountFilters
+from .invitations import REFERENCE_PREFIX
 
 # Why a guardian was skipped; the invitation service may add reasons of its own (shown as given).
 NO_EMAIL = "no_email"
@@ -34,8 +34,6 @@ SKIP_REASONS = {
 }
 
 _email_validator = EmailValidator()
-# How invitations.guardian_reference names a guardian record (part B's format).
-GUARDIAN_REFERENCE_PREFIX = "sis.guardian:"
 
 
 def email_problem(email: str) -> str:
@@ -53,29 +51,13 @@ def skip_reason_label(reason: str) -> str:
     return str(SKIP_REASONS.get(reason, reason))
 
 
-# --- who may -------------------------------------------------------------------------------
-
-
-def can_manage_guardian_accounts(user: Any) -> bool:
-    staff = policies.staff_member_of(user)
-    return staff is not None and staff.is_application_admin
-
-
-def require_guardian_account_admin(user: Any) -> StaffMember:
-    """The administrator's staff record; teachers, guardians and strangers get 404."""
-    staff = policies.staff_member_of(user)
-    if staff is None or not staff.is_application_admin:
-        raise Http404
-    return staff
-
-
 # --- the overview ----------------------------------------------------------------------------
 
 
 def _invited() -> Exists:
     # "Invited": an invitation was ever issued for this guardian record, alone or in a batch.
     # The activation tokens are that record (see invitations.guardian_reference).
-    reference = Concat(Value(GUARDIAN_REFERENCE_PREFIX), Cast(OuterRef("pk"), CharField()))
+    reference = Concat(Value(REFERENCE_PREFIX), Cast(OuterRef("pk"), CharField()))
     return Exists(ActivationToken.objects.filter(reference=reference))
 
 
@@ -96,7 +78,7 @@ def guardian_account_rows(*, user: Any, filters: GuardianAccountFilters) -> Quer
 
     Lazy, so a paginator can count and slice it; wrap the objects with `rows_of`.
     """
-    if not can_manage_guardian_accounts(user):
+    if not policies.is_application_admin(user):
         return Guardian.objects.none()
     guardians = (
         policies.guardians_visible_to(user)
@@ -216,12 +198,12 @@ def selection_summary(*, user: Any, guardian_ids: list[int]) -> SelectionSummary
 
 
 def recent_invitation_batches(*, user: Any, limit: int = 5) -> QuerySet[InvitationBatch]:
-    staff = require_guardian_account_admin(user)
+    staff = policies.require_application_admin(user)
     return InvitationBatch.objects.filter(school_id=staff.school_id).select_related("created_by")[:limit]
 
 
 def get_invitation_batch_for_user_or_404(user: Any, batch_id: int) -> InvitationBatch:
-    staff = require_guardian_account_admin(user)
+    staff = policies.require_application_admin(user)
     return get_object_or_404(
         InvitationBatch.objects.select_related("created_by"), pk=batch_id, school_id=staff.school_id
     )

@@ -1,7 +1,8 @@
 """Dates and times in the school's own time zone.
 
-Schools keep their own zone (`School.time_zone`), so "today" and "midnight" are computed there,
-never in the server's zone.
+Schools keep their own zone (`School.time_zone`, validated against the zones Python knows), so
+"today" and "midnight" are computed there, never in the server's zone. Every part of Schoolbrug
+asks these functions, so all of them agree on the date.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from schoolbrug.sis.models import School, SchoolYear
+from .models import School, SchoolYear
 
 
 def school_zone(school: School) -> ZoneInfo:
-    return ZoneInfo(school.time_zone or "Europe/Amsterdam")
+    return ZoneInfo(school.time_zone)
 
 
 def school_today(school: School, now: dt.datetime | None = None) -> dt.date:

@@ -1,4 +1,4 @@
-"""Template tags for the slots the staff pages leave for the pupil file."""
+"""Template tags of the pupil file: the staff home cards and news text at display."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from ..selectors.corrections import pending_correction_count
 from ..selectors.notes import unread_reply_count
 from ..services.news import render_news
 
@@ -18,6 +19,13 @@ def unread_guardian_replies(context: dict[str, Any]) -> int:
     """Unread guardian replies among the pupils the current staff member reaches (one query)."""
     request = context.get("request")
     return unread_reply_count(user=request.user) if request is not None else 0
+
+
+@register.simple_tag(takes_context=True)
+def pending_corrections(context: dict[str, Any]) -> int:
+    """Open correction requests of the administrator's school, for the staff home card."""
+    request = context.get("request")
+    return pending_correction_count(user=request.user) if request is not None else 0
 
 
 @register.filter
