@@ -84,6 +84,7 @@ class ObjectIdConverterTests(SchoolTestCase):
 
 class HugeIdsAnswer404Tests(SchoolTestCase):
     valid: dict[str, int]
+    removable_test_id: int
     standardised_test_id: int
 
     @classmethod
