@@ -38,6 +38,7 @@ class AuditEvent(models.Model):
         INVITATION_SENT = "invitation_sent", _("invitation sent")
         ACCOUNT_ACTIVATED = "account_activated", _("account activated")
         ACCOUNT_DEACTIVATED = "account_deactivated", _("account deactivated")
+        ACCESS_WITHDRAWN = "access_withdrawn", _("access withdrawn at this school")
         PASSWORD_RESET_REQUESTED = "password_reset_requested", _("password reset requested")
         PASSWORD_RESET_DONE = "password_reset_done", _("password reset")
         USERNAME_REMINDER = "username_reminder", _("username reminder sent")

@@ -1,4 +1,4 @@
-"""The audit log is append-only in the database too (PostgreSQL only).
+"""The audit log is append-only in the database too (PostgreSQL only); one more event kind.
 
 A row-level trigger refuses every UPDATE and DELETE on the audit table, whoever sends it: the
 ORM, raw SQL, a database console. SQLite has no such guard here; there the model and its queryset
@@ -6,7 +6,7 @@ refuse (accounts/audit.py). TRUNCATE is not covered on purpose: it needs the tab
 test runs and `manage.py flush` empty tables with it.
 """
 
-from django.db import migrations
+from django.db import migrations, models
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import StateApps
 
@@ -60,4 +60,10 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(create_trigger, drop_trigger, elidable=False),
+        # A school withdrawing a guardian's access without deactivating his shared account.
+        migrations.AlterField(
+            model_name='auditevent',
+            name='kind',
+            field=models.CharField(choices=[('login_succeeded', 'login succeeded'), ('login_failed', 'login failed'), ('login_locked_out', 'login locked out'), ('logout', 'logout'), ('invitation_sent', 'invitation sent'), ('account_activated', 'account activated'), ('account_deactivated', 'account deactivated'), ('access_withdrawn', 'access withdrawn at this school'), ('password_reset_requested', 'password reset requested'), ('password_reset_done', 'password reset'), ('username_reminder', 'username reminder sent'), ('two_factor_enabled', 'two-factor authentication enabled'), ('two_factor_disabled', 'two-factor authentication disabled'), ('two_factor_failed', 'two-factor code refused'), ('setting_changed', 'setting changed'), ('record_changed', 'record changed'), ('medical_viewed', 'medical data viewed'), ('contact_viewed', 'contact data viewed'), ('exported', 'data exported'), ('impersonation', 'logged in as guardian')], max_length=40, verbose_name='event'),
+        ),
     ]
