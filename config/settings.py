@@ -54,7 +54,7 @@ ALLOWED_HOSTS = env_list("SCHOOLBRUG_ALLOWED_HOSTS", "127.0.0.1,localhost,testse
 CSRF_TRUSTED_ORIGINS = env_list("SCHOOLBRUG_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "schoolbrug.accounts.admin_config.OperatorAdminConfig",  # django.contrib.admin, operator site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
