@@ -31,15 +31,18 @@ class AccountAdmin(admin.ModelAdmin):
     exclude = ["password"]
 
 
+DEVICE_FIELDS: tuple[str, ...] = ("user", "name", "confirmed", "created_at", "last_used_at")
+
+
 class DeviceAdmin(admin.ModelAdmin):
     """Read-only and secret-free: only the fields named here are ever rendered."""
 
-    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    list_display = DEVICE_FIELDS
     list_filter = ["confirmed"]
     search_fields = ["user__email"]
     list_select_related = ["user"]
-    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
-    readonly_fields = fields
+    fields = DEVICE_FIELDS
+    readonly_fields = DEVICE_FIELDS
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -79,9 +82,9 @@ class TOTPDeviceAdmin(DeviceAdmin):
 
 @admin.register(StaticDevice)
 class StaticDeviceAdmin(DeviceAdmin):
-    list_display = [*DeviceAdmin.list_display, "codes_left"]
-    fields = [*DeviceAdmin.fields, "codes_left"]
-    readonly_fields = fields
+    list_display = (*DEVICE_FIELDS, "codes_left")
+    fields = (*DEVICE_FIELDS, "codes_left")
+    readonly_fields = (*DEVICE_FIELDS, "codes_left")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[StaticDevice]:
         return super().get_queryset(request).annotate(codes_left_count=Count("token_set"))

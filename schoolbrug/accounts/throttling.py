@@ -70,6 +70,11 @@ def login_username(request: HttpRequest, credentials: dict[str, Any] | None = No
     return normalise_username(data.get(field))
 
 
+def lock_out_at_failure() -> bool:
+    # axes' own switch; axes.conf gives it its default (True) when the settings do not.
+    return bool(getattr(settings, "AXES_LOCK_OUT_AT_FAILURE", True))
+
+
 def failure_limit(group: frozenset[str], request: HttpRequest, credentials: dict[str, Any] | None) -> int:
     if group == ACCOUNT:
         return int(settings.SCHOOLBRUG_LOGIN_ACCOUNT_FAILURE_LIMIT)
@@ -120,7 +125,7 @@ class LoginThrottleHandler(AxesDatabaseHandler):
         ]
 
     def is_locked(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> bool:
-        if not settings.AXES_LOCK_OUT_AT_FAILURE:
+        if not lock_out_at_failure():
             return False
         return any(
             failures >= failure_limit(group, request, credentials)
@@ -131,7 +136,7 @@ class LoginThrottleHandler(AxesDatabaseHandler):
         # axes records the failure and locks out when the account-at-address limit is reached;
         # a failure that fills the account or the address counter locks out here.
         super().user_login_failed(sender, credentials, request, **kwargs)
-        if request is None or request.axes_locked_out or not settings.AXES_LOCK_OUT_AT_FAILURE:
+        if request is None or request.axes_locked_out or not lock_out_at_failure():
             return
         if self.is_whitelisted(request, credentials) or not self.is_locked(request, credentials):
             return

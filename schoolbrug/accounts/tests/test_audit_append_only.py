@@ -73,7 +73,7 @@ class DatabaseTriggerTests(TestCase):
         self.event = record(AuditEvent.Kind.LOGIN_SUCCEEDED, subject="ouder@test.nl")
         self.assertEqual(AuditEvent._meta.db_table, "accounts_auditevent")
 
-    def run_sql(self, sql: str, params: list[object]) -> None:
+    def run_sql(self, sql: str, params: list[str | int]) -> None:
         # A savepoint, so the refused statement does not break the test's transaction.
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, params)

@@ -10,10 +10,11 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.hashers import make_password
 from django.db.models import F
-from django.test import TestCase, override_settings
+from django.test import SimpleTestCase, TestCase, override_settings
 from django.urls import reverse
 
 from schoolbrug.accounts.models import Account
+from schoolbrug.accounts.throttling import check_login_limits
 from schoolbrug.sis.testing import PASSWORD, SchoolTestCase, make_guardian_account, make_staff_account
 
 LOGIN = "/accounts/login/"
@@ -220,6 +221,20 @@ class ThrottlingTests(TestCase):
         AccessAttempt.objects.update(attempt_time=F("attempt_time") - settings.AXES_COOLOFF_TIME - timedelta(seconds=1))
         self.assertTrue(self.logs_in("victim@test.nl", "10.0.0.1"))
         self.assertFalse(AccessAttempt.objects.exists())  # expired rows are cleaned up
+
+
+class LoginLimitCheckTests(SimpleTestCase):
+    def test_the_account_and_address_limits_must_be_above_the_first(self) -> None:
+        with override_settings(
+            AXES_FAILURE_LIMIT=10, SCHOOLBRUG_LOGIN_ACCOUNT_FAILURE_LIMIT=30, SCHOOLBRUG_LOGIN_ADDRESS_FAILURE_LIMIT=100
+        ):
+            self.assertEqual(check_login_limits(), [])
+        with override_settings(
+            AXES_FAILURE_LIMIT=10, SCHOOLBRUG_LOGIN_ACCOUNT_FAILURE_LIMIT=10, SCHOOLBRUG_LOGIN_ADDRESS_FAILURE_LIMIT=5
+        ):
+            errors = check_login_limits()
+        self.assertEqual([error.id for error in errors], ["schoolbrug.E101", "schoolbrug.E101"])
+        self.assertIn("SCHOOLBRUG_LOGIN_ADDRESS_FAILURE_LIMIT", errors[1].msg)
 
 
 class HashingTests(TestCase):

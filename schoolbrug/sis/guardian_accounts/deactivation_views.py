@@ -9,6 +9,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from schoolbrug.accounts.models import Account
+
 from .. import policies
 from ..decorators import staff_required
 from .services import guardian_account_deactivate
@@ -24,7 +26,9 @@ def guardian_account_deactivate_view(request: HttpRequest, pupil_id: int, guardi
         messages.warning(request, _("Confirm that the account should be made inactive."))
         return back
     try:
-        outcome = guardian_account_deactivate(actor=request.user, guardian=guardian, request=request)
+        actor = request.user
+        assert isinstance(actor, Account)  # staff_required
+        outcome = guardian_account_deactivate(actor=actor, guardian=guardian, request=request)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return back
