@@ -54,7 +54,7 @@ ALLOWED_HOSTS = env_list("SCHOOLBRUG_ALLOWED_HOSTS", "127.0.0.1,localhost,testse
 CSRF_TRUSTED_ORIGINS = env_list("SCHOOLBRUG_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "schoolbrug.accounts.admin_config.OperatorAdminConfig",  # django.contrib.admin, operator site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -167,12 +167,24 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_RESET_TIMEOUT = 2 * 3600
 OTP_TOTP_ISSUER = "Schoolbrug"
 
-# Throttling: lock out an account (any address) and an address (any account) after repeated
-# failures; the cool-off bounds how long an attacker can keep a real user out.
-AXES_FAILURE_LIMIT = int(os.environ.get("SCHOOLBRUG_LOGIN_FAILURE_LIMIT", "10"))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Login throttling (schoolbrug/accounts/throttling.py): failures are counted per account from
+# one address, per account from all addresses, and per address over all accounts, each against
+# its own limit, so one person's (or one attacker's) failures on one account never lock out the
+# others behind the same address. The cool-off bounds how long anyone can be kept out.
+SCHOOLBRUG_LOGIN_FAILURE_LIMIT = int(os.environ.get("SCHOOLBRUG_LOGIN_FAILURE_LIMIT", "10"))
+SCHOOLBRUG_LOGIN_ACCOUNT_FAILURE_LIMIT = int(
+    os.environ.get("SCHOOLBRUG_LOGIN_ACCOUNT_FAILURE_LIMIT", str(3 * SCHOOLBRUG_LOGIN_FAILURE_LIMIT))
+)
+SCHOOLBRUG_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("SCHOOLBRUG_LOGIN_ADDRESS_FAILURE_LIMIT", "100"))
+AXES_HANDLER = "schoolbrug.accounts.throttling.LoginThrottleHandler"
+AXES_FAILURE_LIMIT = SCHOOLBRUG_LOGIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+AXES_USERNAME_CALLABLE = "schoolbrug.accounts.throttling.login_username"
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SCHOOLBRUG_LOGIN_COOLOFF_MINUTES", "15")))
-AXES_RESET_ON_SUCCESS = True
+# The handler clears only the account's own failures from that address on success; axes' reset
+# would clear the whole address. Refused attempts during a lock-out are not counted.
+AXES_RESET_ON_SUCCESS = False
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False

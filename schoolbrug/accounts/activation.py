@@ -29,7 +29,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -175,11 +175,18 @@ def activation_token_withdraw(*, raw_token: str) -> None:
     )
 
 
-def activation_tokens_revoke(*, account: Any) -> int:
-    """Stops every unused link of an account from working (used when it is made inactive)."""
-    return ActivationToken.objects.filter(account=account, used_at__isnull=True, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+def activation_tokens_revoke(*, account: Any, schools: Sequence[int | None] | None = None) -> int:
+    """Stops unused links of an account from working: all of them, or those issued for the
+    given schools (None in `schools` stands for links issued for no school). Used when a school
+    withdraws a guardian's access, or the account is made inactive."""
+    tokens = ActivationToken.objects.filter(account=account, used_at__isnull=True, revoked_at__isnull=True)
+    if schools is not None:
+        ids = [school_id for school_id in schools if school_id is not None]
+        issued_for = Q(school_id__in=ids)
+        if None in schools:
+            issued_for |= Q(school_id__isnull=True)
+        tokens = tokens.filter(issued_for)
+    return tokens.update(revoked_at=timezone.now())
 
 
 def _state_of(token: ActivationToken | None) -> TokenState:

@@ -8,6 +8,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from . import signals
+        from . import signals, throttling  # noqa: F401  (throttling registers its system check)
 
         signals.connect()

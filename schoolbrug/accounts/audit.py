@@ -1,7 +1,10 @@
 """The audit log: append-only records of security- and privacy-relevant events (ACC-7).
 
-Rows are written through `record` only; the model refuses updates and deletes, and the admin
-and staff pages only read it.
+Rows are written through `record` only; the admin and staff pages only read it. Nothing may
+change or remove a row once written, at three depths: the model refuses `save()` of an existing
+row and `delete()`, its queryset refuses bulk `update()` and `delete()` (and so `bulk_update`),
+and on PostgreSQL a trigger refuses UPDATE and DELETE from any client, raw SQL included
+(migration 0005). TRUNCATE stays possible for the database owner (test runs flush with it).
 """
 
 from __future__ import annotations
@@ -14,6 +17,18 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 
+class AuditLogIsAppendOnly(PermissionError):
+    """Raised for any attempt to change or remove an audit event."""
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AuditLogIsAppendOnly("Audit events cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditLogIsAppendOnly("Audit events cannot be deleted.")
+
+
 class AuditEvent(models.Model):
     class Kind(models.TextChoices):
         LOGIN_SUCCEEDED = "login_succeeded", _("login succeeded")
@@ -23,6 +38,7 @@ class AuditEvent(models.Model):
         INVITATION_SENT = "invitation_sent", _("invitation sent")
         ACCOUNT_ACTIVATED = "account_activated", _("account activated")
         ACCOUNT_DEACTIVATED = "account_deactivated", _("account deactivated")
+        ACCESS_WITHDRAWN = "access_withdrawn", _("access withdrawn at this school")
         PASSWORD_RESET_REQUESTED = "password_reset_requested", _("password reset requested")
         PASSWORD_RESET_DONE = "password_reset_done", _("password reset")
         USERNAME_REMINDER = "username_reminder", _("username reminder sent")
@@ -46,6 +62,8 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit log")
@@ -57,11 +75,11 @@ class AuditEvent(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
-            raise PermissionError("Audit events cannot be changed.")
+            raise AuditLogIsAppendOnly("Audit events cannot be changed.")
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("Audit events cannot be deleted.")
+        raise AuditLogIsAppendOnly("Audit events cannot be deleted.")
 
 
 def client_ip(request: HttpRequest | None) -> str | None:

@@ -1,4 +1,5 @@
-"""Application administrators must use two-factor authentication (SPEC ACC-6, ASVS 6.3.3).
+"""Application administrators and the operator (superusers) must use two-factor authentication
+(SPEC ACC-6, ASVS 6.3.3).
 
 Accounts cannot know roles, so the rule lives here: a staff session without a verified second
 factor is sent to the code step when the account has an authenticator app, and an application
@@ -34,6 +35,12 @@ UNTOUCHED_VIEWS = frozenset({"healthz"})
 EXEMPT_PREFIXES = ("/static/",)
 
 
+def second_factor_required(user: Any) -> bool:
+    """Who must use two-factor authentication: application administrators, and the operator
+    (a superuser reaches every school's data through /operator/)."""
+    return bool(getattr(user, "is_superuser", False)) or is_application_admin(user)
+
+
 class TwoFactorMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -52,12 +59,12 @@ class TwoFactorMiddleware:
         if not supports_two_factor(user):
             return None
         # Read by the accounts pages (may the second factor be switched off?), computed only then.
-        request.two_factor_required = lambda: is_application_admin(user)  # type: ignore[attr-defined]
+        request.two_factor_required = lambda: second_factor_required(user)  # type: ignore[attr-defined]
         if user.is_verified() or view_name in EXEMPT_VIEWS:  # type: ignore[union-attr]
             return None
         if has_confirmed_device(user):  # type: ignore[arg-type]
             target = "accounts:two-factor-verify"
-        elif is_application_admin(user):
+        elif second_factor_required(user):
             target = "accounts:two-factor-setup"
         else:
             return None

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.test import TestCase, override_settings
+from django.contrib.auth.hashers import make_password
+from django.db.models import F
+from django.test import SimpleTestCase, TestCase, override_settings
 from django.urls import reverse
 
 from schoolbrug.accounts.models import Account
+from schoolbrug.accounts.throttling import check_login_limits
 from schoolbrug.sis.testing import PASSWORD, SchoolTestCase, make_guardian_account, make_staff_account
 
 LOGIN = "/accounts/login/"
@@ -114,39 +119,122 @@ class DualAccountTests(SchoolTestCase):
         self.assertEqual(self.client.get(reverse("portal:home")).status_code, 404)
 
 
-@override_settings(AXES_FAILURE_LIMIT=5)
+@override_settings(
+    AXES_FAILURE_LIMIT=5,
+    SCHOOLBRUG_LOGIN_ACCOUNT_FAILURE_LIMIT=12,
+    SCHOOLBRUG_LOGIN_ADDRESS_FAILURE_LIMIT=20,
+    # Hundreds of password checks: a fast hasher keeps them cheap (Argon2 is slow by design).
+    PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+)
 class ThrottlingTests(TestCase):
+    """Three counters (accounts/throttling.py): the account from one address (5 here), the account
+    from all addresses (12) and the address over all accounts (20)."""
+
     def setUp(self) -> None:
         from schoolbrug.sis.testing import make_school
 
         school, _, _ = make_school("OBS Throttle")
         self.victim = make_guardian_account(school, "victim@test.nl", "V", "Ictim")
-        for i in range(6):
+        self.colleague = make_guardian_account(school, "collega@test.nl", "C", "Ollega")
+        self.attacker = make_guardian_account(school, "aanvaller@test.nl", "A", "Anvaller")
+        for i in range(30):
             make_staff_account(school, f"staff{i}@test.nl", "S", str(i))
+        Account.objects.update(password=make_password(PASSWORD))
 
     def post(self, email: str, password: str, ip: str) -> Any:
         return self.client.post(LOGIN, {"username": email, "password": password}, REMOTE_ADDR=ip)
 
-    def test_repeated_failures_lock_the_account_with_a_clear_message(self) -> None:
+    def logs_in(self, email: str, ip: str) -> bool:
+        """A fresh login with the right password; True when it opened a session."""
+        self.client.logout()
+        response = self.post(email, PASSWORD, ip)
+        opened = response.status_code == 302 and SESSION_KEY in self.client.session
+        self.client.logout()
+        return opened
+
+    def test_repeated_failures_lock_the_account_at_that_address_with_a_clear_message(self) -> None:
         for _ in range(5):
             self.post("victim@test.nl", "fout", "10.0.0.1")
-        response = self.post("victim@test.nl", PASSWORD, "10.0.0.2")
+        response = self.post("victim@test.nl", PASSWORD, "10.0.0.1")
         self.assertEqual(response.status_code, 429)
         self.assertContains(response, "Te veel", status_code=429)
         self.assertNotIn(SESSION_KEY, self.client.session)
+        # Nobody can lock the owner out from one address: at home his password still works.
+        self.assertTrue(self.logs_in("victim@test.nl", "10.0.0.2"))
 
-    def test_one_address_trying_many_accounts_is_locked(self) -> None:
-        for i in range(5):
-            self.post(f"staff{i}@test.nl", "fout", "10.0.0.9")
-        response = self.post("victim@test.nl", PASSWORD, "10.0.0.9")
-        self.assertEqual(response.status_code, 429)
-        response = self.post("victim@test.nl", PASSWORD, "10.0.0.10")
-        self.assertEqual(response.status_code, 302)
+    def test_brute_force_on_one_account_never_blocks_other_accounts_at_that_address(self) -> None:
+        # Far more attempts than any limit, all on one account from one address.
+        for _ in range(60):
+            self.post("victim@test.nl", "fout", "10.0.0.9")
+        self.assertEqual(self.post("victim@test.nl", PASSWORD, "10.0.0.9").status_code, 429)
+        # A colleague behind the same address (a staff room, a family's router) logs in.
+        self.assertTrue(self.logs_in("collega@test.nl", "10.0.0.9"))
+        self.assertTrue(self.logs_in("staff0@test.nl", "10.0.0.9"))
+        # And the victim himself, from anywhere else.
+        self.assertTrue(self.logs_in("victim@test.nl", "10.0.0.10"))
 
-    def test_success_before_the_limit_resets_the_count(self) -> None:
+    def test_typing_the_address_differently_is_the_same_account(self) -> None:
+        for spelling in ("victim@test.nl", "Victim@test.nl", "VICTIM@TEST.NL", " victim@Test.nl", "vIctim@test.nl"):
+            self.post(spelling, "fout", "10.0.0.3")
+        self.assertEqual(self.post("victim@test.nl", PASSWORD, "10.0.0.3").status_code, 429)
+
+    def test_guessing_from_many_addresses_locks_the_account_everywhere(self) -> None:
+        for ip in ("10.1.0.1", "10.1.0.2", "10.1.0.3"):
+            for _ in range(4):  # below the limit at each address
+                self.post("victim@test.nl", "fout", ip)
+        self.assertEqual(self.post("victim@test.nl", PASSWORD, "10.1.0.4").status_code, 429)
+        # Only that account: others at those addresses go on.
+        self.assertTrue(self.logs_in("collega@test.nl", "10.1.0.1"))
+
+    def test_spraying_many_accounts_is_stopped_even_with_logins_of_ones_own_in_between(self) -> None:
+        ip = "10.0.0.66"
+        for i in range(20):
+            if i and i % 4 == 0:  # the attacker's own account, hoping to reset the address's count
+                self.assertTrue(self.logs_in("aanvaller@test.nl", ip), i)
+            self.post(f"staff{i}@test.nl", "Zomer2026!", ip)
+        # The address is now throttled for every account, a right password included...
+        self.assertEqual(self.post("staff25@test.nl", PASSWORD, ip).status_code, 429)
+        self.assertEqual(self.post("aanvaller@test.nl", PASSWORD, ip).status_code, 429)
+        self.assertNotIn(SESSION_KEY, self.client.session)
+        # ...and only that address.
+        self.assertTrue(self.logs_in("staff25@test.nl", "10.0.0.67"))
+
+    def test_success_resets_that_account_at_that_address_only(self) -> None:
         for _ in range(4):
             self.post("victim@test.nl", "fout", "10.0.0.1")
-        self.assertEqual(self.post("victim@test.nl", PASSWORD, "10.0.0.1").status_code, 302)
+        self.assertTrue(self.logs_in("victim@test.nl", "10.0.0.1"))
+        for _ in range(4):
+            self.post("victim@test.nl", "fout", "10.0.0.1")
+        self.assertTrue(self.logs_in("victim@test.nl", "10.0.0.1"))
+        # An attacker's failures elsewhere are not forgiven by the owner's login.
+        for _ in range(4):
+            self.post("victim@test.nl", "fout", "10.0.0.5")
+        self.assertTrue(self.logs_in("victim@test.nl", "10.0.0.1"))
+        self.post("victim@test.nl", "fout", "10.0.0.5")
+        self.assertEqual(self.post("victim@test.nl", PASSWORD, "10.0.0.5").status_code, 429)
+
+    def test_the_lock_out_ends_after_the_cool_off(self) -> None:
+        for _ in range(5):
+            self.post("victim@test.nl", "fout", "10.0.0.1")
+        self.assertFalse(self.logs_in("victim@test.nl", "10.0.0.1"))
+        # The failures took place one cool-off period and a second ago.
+        AccessAttempt.objects.update(attempt_time=F("attempt_time") - settings.AXES_COOLOFF_TIME - timedelta(seconds=1))
+        self.assertTrue(self.logs_in("victim@test.nl", "10.0.0.1"))
+        self.assertFalse(AccessAttempt.objects.exists())  # expired rows are cleaned up
+
+
+class LoginLimitCheckTests(SimpleTestCase):
+    def test_the_account_and_address_limits_must_be_above_the_first(self) -> None:
+        with override_settings(
+            AXES_FAILURE_LIMIT=10, SCHOOLBRUG_LOGIN_ACCOUNT_FAILURE_LIMIT=30, SCHOOLBRUG_LOGIN_ADDRESS_FAILURE_LIMIT=100
+        ):
+            self.assertEqual(check_login_limits(), [])
+        with override_settings(
+            AXES_FAILURE_LIMIT=10, SCHOOLBRUG_LOGIN_ACCOUNT_FAILURE_LIMIT=10, SCHOOLBRUG_LOGIN_ADDRESS_FAILURE_LIMIT=5
+        ):
+            errors = check_login_limits()
+        self.assertEqual([error.id for error in errors], ["schoolbrug.E101", "schoolbrug.E101"])
+        self.assertIn("SCHOOLBRUG_LOGIN_ADDRESS_FAILURE_LIMIT", errors[1].msg)
 
 
 class HashingTests(TestCase):

@@ -1,4 +1,4 @@
-"""Making a guardian's account inactive from the family page (ACC-3)."""
+"""Withdrawing a guardian's access from the family page (ACC-3); see services.guardian_account_deactivate."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from schoolbrug.accounts.models import Account
 
 from .. import policies
 from ..decorators import staff_required
@@ -24,13 +26,21 @@ def guardian_account_deactivate_view(request: HttpRequest, pupil_id: int, guardi
         messages.warning(request, _("Confirm that the account should be made inactive."))
         return back
     try:
-        guardian_account_deactivate(actor=request.user, guardian=guardian, request=request)
+        actor = request.user
+        assert isinstance(actor, Account)  # staff_required
+        outcome = guardian_account_deactivate(actor=actor, guardian=guardian, request=request)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return back
-    messages.success(
-        request,
-        _("The account of %(name)s is inactive: logging in is no longer possible. Send an invitation to reactivate it.")
-        % {"name": guardian.full_name},
-    )
+    if outcome.account_deactivated:
+        text = _(
+            "The account of %(name)s is inactive: logging in is no longer possible. "
+            "Send an invitation to reactivate it."
+        )
+    else:
+        text = _(
+            "%(name)s no longer has access to this school. The account stays active for another "
+            "school that uses it. Send an invitation to give access again."
+        )
+    messages.success(request, text % {"name": guardian.full_name})
     return back
