@@ -32,7 +32,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 PRODUCTION = env_flag("SCHOOLBRUG_PRODUCTION")
-DEBUG = env_flag("SCHOOLBRUG_DEBUG", default=not PRODUCTION)
+# Off unless asked for (`make dev`): the embedded default is what a school may really run, and
+# Django's debug pages show every URL pattern, tracebacks and settings to whoever gets an error.
+DEBUG = env_flag("SCHOOLBRUG_DEBUG")
 
 
 def _secret_key() -> str:
@@ -201,7 +203,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "schoolbrug" / "static"]
 MEDIA_ROOT = Path(os.environ.get("SCHOOLBRUG_MEDIA_ROOT", VAR_DIR / "media"))
-WHITENOISE_USE_FINDERS = True
+# The embedded default serves the static files straight from the apps (nothing to collect, never
+# stale after an update). Production serves the hashed, compressed copies that `collectstatic`
+# writes to STATIC_ROOT: `manage.py run` collects them when they are missing or out of date, and
+# a web process refuses to start without them (schoolbrug.core.static).
+WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # E-mail: the console in the embedded default, SMTP in production (settings from the environment).
