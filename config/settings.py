@@ -31,6 +31,19 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = minimum - 1
+    if number < minimum:
+        raise ValueError(f"{name} must be a whole number of at least {minimum}, not {value!r}.")
+    return number
+
+
 PRODUCTION = env_flag("SCHOOLBRUG_PRODUCTION")
 # Off unless asked for (`make dev`): the embedded default is what a school may really run, and
 # Django's debug pages show every URL pattern, tracebacks and settings to whoever gets an error.
@@ -137,6 +150,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# How many processes serve pages and WebSockets together (all gunicorn and uvicorn workers of
+# all machines). gunicorn and uvicorn take their default worker count from WEB_CONCURRENCY, so
+# that counts when SCHOOLBRUG_WEB_PROCESSES is not set. More than one needs Redis: the cache
+# (throttling, lock-outs) and the channel layer must be shared (check schoolbrug.E021).
+SCHOOLBRUG_WEB_PROCESSES = env_int(
+    "SCHOOLBRUG_WEB_PROCESSES", env_int("WEB_CONCURRENCY", 1, minimum=1), minimum=1
+)
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
@@ -201,6 +221,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# WhiteNoise warns on every start (and in every test) about a missing STATIC_ROOT, even where it
+# serves from the apps.
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "schoolbrug" / "static"]
 MEDIA_ROOT = Path(os.environ.get("SCHOOLBRUG_MEDIA_ROOT", VAR_DIR / "media"))
 # The embedded default serves the static files straight from the apps (nothing to collect, never
@@ -239,8 +262,9 @@ if _EMAIL_BACKEND == _SMTP:
         "timeout": 30,
     }
 DEFAULT_FROM_EMAIL = os.environ.get("SCHOOLBRUG_FROM_EMAIL", "Schoolbrug <noreply@schoolbrug.localhost>")
-# Links in e-mail (invitations) are absolute: the address where guardians reach this site.
-SCHOOLBRUG_BASE_URL = os.environ.get("SCHOOLBRUG_BASE_URL", "http://127.0.0.1:8000")
+# Links in e-mail are absolute. Set: the address where guardians reach this site, for every
+# link. Empty: the address of the request that caused the mail (schoolbrug.core.outgoing).
+SCHOOLBRUG_BASE_URL = os.environ.get("SCHOOLBRUG_BASE_URL", "").strip()
 
 # Content Security Policy: no inline script or style without the per-request nonce.
 SECURE_CSP = {
@@ -298,6 +322,11 @@ LOGGING = {
         "uvicorn.error": _MASKED,
     },
 }
+
+# Hourly limits per administrator on costly actions (SECURITY 2.4.1), counted from the audit log.
+SCHOOLBRUG_SINGLE_INVITATIONS_PER_HOUR = env_int("SCHOOLBRUG_SINGLE_INVITATIONS_PER_HOUR", 60, minimum=1)
+SCHOOLBRUG_INVITATION_BATCHES_PER_HOUR = env_int("SCHOOLBRUG_INVITATION_BATCHES_PER_HOUR", 10, minimum=1)
+SCHOOLBRUG_EXPORTS_PER_HOUR = env_int("SCHOOLBRUG_EXPORTS_PER_HOUR", 30, minimum=1)
 
 # How often the scheduler loop looks for due periodic jobs.
 SCHOOLBRUG_SCHEDULER_INTERVAL_SECONDS = int(os.environ.get("SCHOOLBRUG_SCHEDULER_INTERVAL", "30"))

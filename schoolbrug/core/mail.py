@@ -151,7 +151,7 @@ class RecordingBackend(BaseEmailBackend):
 @checks.register(checks.Tags.mail, deploy=True)
 def check_recorded_delivery_backend(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """Django's own check (mail.E001) only sees the wrapper; this one looks at what it wraps."""
-    config = getattr(settings, "MAILERS", {}).get("default", {})
+    config: dict[str, Any] = settings.MAILERS.get("default", {})
     if config.get("BACKEND") != f"{__name__}.RecordingBackend":
         return []
     delivery = config.get("OPTIONS", {}).get("delivery_backend", CONSOLE_BACKEND)

@@ -52,7 +52,8 @@ def collect_static_if_needed() -> bool:
 
 
 def require_collected_static() -> None:
-    """Called where a web process starts (config/wsgi.py, config/asgi.py)."""
+    """Called where a web process starts (config/wsgi.py, config/asgi.py, through
+    `schoolbrug.core.checks.require_ready_to_serve`)."""
     manifest = _manifest_path()
     if manifest is not None and not manifest.exists():
         raise ImproperlyConfigured(

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.mail import send_mail
 from django.db import models, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from schoolbrug.core.outgoing import EmailMessage
 from schoolbrug.records.models import CorrectionRequest
 from schoolbrug.records.services.corrections import ALLOWED_FIELDS, correction_request_submit
 from schoolbrug.sis.models import EmergencyContact, Guardian, MedicalInfo, Pupil
@@ -83,5 +83,6 @@ def portal_correction_submit(
             "field": field,
             "target": correction.get_target_display(),
         }
-        transaction.on_commit(lambda: send_mail(subject, body, None, [address]))
+        message = EmailMessage(subject=subject, body=body, to=[address])
+        transaction.on_commit(message.send)
     return correction
