@@ -10,39 +10,47 @@ PYTHON := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: help run test test-fast test-browser lint messages clean-venv
+.PHONY: help run dev test test-fast test-browser lint messages clean-venv
 
 help:
 	@echo "make run        start Schoolbrug (web, task worker, scheduler) with demo data"
+	@echo "make dev        the same with Django's DEBUG on (detailed error pages; never for real users)"
 	@echo "make test       run all tests (browser tests in Chromium when it is installed)"
 	@echo "make lint       ruff, mypy and the import contracts"
 	@echo "make messages   update and compile the Dutch and English translations"
 
 # pyenv installs shims for every version it has, and a shim for a version that is not selected
-# exits non-zero, so each candidate is asked for its version rather than looked up on PATH.
+# exits non-zero, so each candidate is asked for its version rather than looked up on PATH. The
+# venv is made with the interpreter's full path (a bare `python3` may be any version: inside
+# `pyenv exec`, a version's own bin directory comes first on PATH), and checked once made.
 $(PYTHON):
-	@found=""; \
+	@interpreter=""; \
 	for candidate in python3.13 python3.12 python3; do \
-		if $$candidate -c 'import sys; raise SystemExit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
-			found=$$candidate; break; \
-		fi; \
+		interpreter=$$($$candidate -c 'import sys; sys.exit(1) if sys.version_info < (3, 12) else print(sys.executable)' 2>/dev/null) \
+			&& [ -n "$$interpreter" ] && break; \
+		interpreter=""; \
 	done; \
-	if [ -n "$$found" ]; then \
-		echo "Creating $(VENV) with $$found ($$($$found --version 2>&1))"; \
-		$$found -m venv $(VENV) || exit 1; \
+	if [ -n "$$interpreter" ]; then \
+		echo "Creating $(VENV) with $$interpreter ($$($$interpreter --version 2>&1))"; \
 	else \
 		version=""; \
 		if command -v pyenv >/dev/null 2>&1; then \
 			version=$$(pyenv versions --bare 2>/dev/null | grep -E '^3\.12(\.[0-9]+)?$$' | tail -n 1); \
 			[ -n "$$version" ] || version=$$(pyenv versions --bare 2>/dev/null | grep -E '^3\.13(\.[0-9]+)?$$' | tail -n 1); \
+			[ -z "$$version" ] || interpreter="$$(pyenv root)/versions/$$version/bin/python3"; \
 		fi; \
-		if [ -z "$$version" ]; then \
+		if [ -z "$$interpreter" ] || [ ! -x "$$interpreter" ]; then \
 			echo "Schoolbrug needs Python 3.12 or newer, and none was found (tried python3.13, python3.12," >&2; \
 			echo "python3 and pyenv). Install one, for example 'pyenv install 3.12', and run make again." >&2; \
 			exit 1; \
 		fi; \
-		echo "Creating $(VENV) with pyenv's Python $$version"; \
-		PYENV_VERSION=$$version python3 -m venv $(VENV) || exit 1; \
+		echo "Creating $(VENV) with pyenv's Python $$version ($$interpreter)"; \
+	fi; \
+	"$$interpreter" -m venv $(VENV) || exit 1; \
+	if ! $(PYTHON) -c 'import sys; raise SystemExit(sys.version_info < (3, 12))'; then \
+		echo "$(VENV) came out with $$($(PYTHON) --version 2>&1), not 3.12 or newer; removed it." >&2; \
+		rm -rf $(VENV); \
+		exit 1; \
 	fi
 	$(PYTHON) -m pip install --quiet --upgrade pip
 
@@ -59,6 +67,10 @@ run: $(RUN_STAMP)
 	$(PYTHON) manage.py migrate --noinput
 	$(PYTHON) manage.py demo
 	$(PYTHON) manage.py run
+
+# DEBUG shows tracebacks with settings and lists every URL on a 404: for a developer's machine only.
+dev: export SCHOOLBRUG_DEBUG := 1
+dev: run
 
 test: test-fast test-browser
 

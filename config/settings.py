@@ -31,8 +31,23 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = minimum - 1
+    if number < minimum:
+        raise ValueError(f"{name} must be a whole number of at least {minimum}, not {value!r}.")
+    return number
+
+
 PRODUCTION = env_flag("SCHOOLBRUG_PRODUCTION")
-DEBUG = env_flag("SCHOOLBRUG_DEBUG", default=not PRODUCTION)
+# Off unless asked for (`make dev`): the embedded default is what a school may really run, and
+# Django's debug pages show every URL pattern, tracebacks and settings to whoever gets an error.
+DEBUG = env_flag("SCHOOLBRUG_DEBUG")
 
 
 def _secret_key() -> str:
@@ -135,6 +150,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# How many processes serve pages and WebSockets together (all gunicorn and uvicorn workers of
+# all machines). gunicorn and uvicorn take their default worker count from WEB_CONCURRENCY, so
+# that counts when SCHOOLBRUG_WEB_PROCESSES is not set. More than one needs Redis: the cache
+# (throttling, lock-outs) and the channel layer must be shared (check schoolbrug.E021).
+SCHOOLBRUG_WEB_PROCESSES = env_int(
+    "SCHOOLBRUG_WEB_PROCESSES", env_int("WEB_CONCURRENCY", 1, minimum=1), minimum=1
+)
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
@@ -178,6 +200,7 @@ SCHOOLBRUG_LOGIN_ACCOUNT_FAILURE_LIMIT = int(
 SCHOOLBRUG_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("SCHOOLBRUG_LOGIN_ADDRESS_FAILURE_LIMIT", "100"))
 AXES_HANDLER = "schoolbrug.accounts.throttling.LoginThrottleHandler"
 AXES_FAILURE_LIMIT = SCHOOLBRUG_LOGIN_FAILURE_LIMIT
+AXES_LOCK_OUT_AT_FAILURE = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
 AXES_USERNAME_CALLABLE = "schoolbrug.accounts.throttling.login_username"
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SCHOOLBRUG_LOGIN_COOLOFF_MINUTES", "15")))
@@ -214,9 +237,16 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# WhiteNoise warns on every start (and in every test) about a missing STATIC_ROOT, even where it
+# serves from the apps.
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "schoolbrug" / "static"]
 MEDIA_ROOT = Path(os.environ.get("SCHOOLBRUG_MEDIA_ROOT", VAR_DIR / "media"))
-WHITENOISE_USE_FINDERS = True
+# The embedded default serves the static files straight from the apps (nothing to collect, never
+# stale after an update). Production serves the hashed, compressed copies that `collectstatic`
+# writes to STATIC_ROOT: `manage.py run` collects them when they are missing or out of date, and
+# a web process refuses to start without them (schoolbrug.core.static).
+WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # E-mail: the console in the embedded default, SMTP in production (settings from the environment).
@@ -248,8 +278,9 @@ if _EMAIL_BACKEND == _SMTP:
         "timeout": 30,
     }
 DEFAULT_FROM_EMAIL = os.environ.get("SCHOOLBRUG_FROM_EMAIL", "Schoolbrug <noreply@schoolbrug.localhost>")
-# Links in e-mail (invitations) are absolute: the address where guardians reach this site.
-SCHOOLBRUG_BASE_URL = os.environ.get("SCHOOLBRUG_BASE_URL", "http://127.0.0.1:8000")
+# Links in e-mail are absolute. Set: the address where guardians reach this site, for every
+# link. Empty: the address of the request that caused the mail (schoolbrug.core.outgoing).
+SCHOOLBRUG_BASE_URL = os.environ.get("SCHOOLBRUG_BASE_URL", "").strip()
 
 # Content Security Policy: no inline script or style without the per-request nonce.
 SECURE_CSP = {
@@ -307,6 +338,11 @@ LOGGING = {
         "uvicorn.error": _MASKED,
     },
 }
+
+# Hourly limits per administrator on costly actions (SECURITY 2.4.1), counted from the audit log.
+SCHOOLBRUG_SINGLE_INVITATIONS_PER_HOUR = env_int("SCHOOLBRUG_SINGLE_INVITATIONS_PER_HOUR", 60, minimum=1)
+SCHOOLBRUG_INVITATION_BATCHES_PER_HOUR = env_int("SCHOOLBRUG_INVITATION_BATCHES_PER_HOUR", 10, minimum=1)
+SCHOOLBRUG_EXPORTS_PER_HOUR = env_int("SCHOOLBRUG_EXPORTS_PER_HOUR", 30, minimum=1)
 
 # How often the scheduler loop looks for due periodic jobs.
 SCHOOLBRUG_SCHEDULER_INTERVAL_SECONDS = int(os.environ.get("SCHOOLBRUG_SCHEDULER_INTERVAL", "30"))

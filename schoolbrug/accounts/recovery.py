@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
+from schoolbrug.core.outgoing import site_base_url
+
 from .audit import AuditEvent, client_ip, record
 from .forms import RecoveryRequestForm
 from .models import Account
@@ -62,8 +64,8 @@ def _request_page(request: HttpRequest, *, purpose: str, template: str, sent: st
                 "email", _("Too many requests for this address or from this network. Please try again in an hour.")
             )
             return render(request, template, {"form": form}, status=429)
-        base_url = request.build_absolute_uri("/").rstrip("/")
-        recovery_requested(purpose=purpose, email=email, base_url=base_url, request=request)
+        # Captured now: the task worker that sends the mail has no request.
+        recovery_requested(purpose=purpose, email=email, base_url=site_base_url(request), request=request)
         return redirect(sent)
     return render(request, template, {"form": form})
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from functools import partial
 
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.http import HttpRequest
 from django.tasks import task
@@ -19,6 +18,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from schoolbrug.core.mail import ACCOUNT_HEADER, KIND_HEADER, mark_secret
 from schoolbrug.core.mail_queue import retried_delivery
+from schoolbrug.core.outgoing import EmailMessage, email_link
 
 from .audit import AuditEvent, record
 from .models import Account
@@ -65,13 +65,14 @@ def recovery_mail_send(*, account: Account, purpose: str, base_url: str) -> None
         "kind": account.get_kind_display(),
         "active": account.is_active,
         "activated": account.has_usable_password(),
-        "login_url": base_url + reverse("accounts:login"),
+        "login_url": email_link(reverse("accounts:login"), base_url=base_url),
         "reset_url": "",
     }
     if purpose == RESET and reset_allowed(account):
         uid = urlsafe_base64_encode(force_bytes(account.pk))
         token = default_token_generator.make_token(account)
-        context["reset_url"] = base_url + reverse("accounts:password-reset-confirm", args=[uid, token])
+        reset_path = reverse("accounts:password-reset-confirm", args=[uid, token])
+        context["reset_url"] = email_link(reset_path, base_url=base_url)
     template = "accounts/recovery/password_reset_mail" if purpose == RESET else "accounts/recovery/username_mail"
     with translation.override(account.language or "nl"):
         subject = render_to_string(f"{template}_subject.txt", context).strip()

@@ -71,8 +71,8 @@ def login_username(request: HttpRequest, credentials: dict[str, Any] | None = No
 
 
 def lock_out_at_failure() -> bool:
-    # axes' own switch; axes.conf gives it its default (True) when the settings do not.
-    return bool(getattr(settings, "AXES_LOCK_OUT_AT_FAILURE", True))
+    # axes' own switch, set in config/settings.py.
+    return bool(settings.AXES_LOCK_OUT_AT_FAILURE)
 
 
 def failure_limit(group: frozenset[str], request: HttpRequest, credentials: dict[str, Any] | None) -> int:
@@ -165,8 +165,12 @@ def check_login_limits(app_configs: Any = None, **kwargs: Any) -> list[checks.Ch
     first = settings.AXES_FAILURE_LIMIT
     if not isinstance(first, int):
         return errors
-    for name in ("SCHOOLBRUG_LOGIN_ACCOUNT_FAILURE_LIMIT", "SCHOOLBRUG_LOGIN_ADDRESS_FAILURE_LIMIT"):
-        if int(getattr(settings, name)) <= first:
+    limits = {
+        "SCHOOLBRUG_LOGIN_ACCOUNT_FAILURE_LIMIT": settings.SCHOOLBRUG_LOGIN_ACCOUNT_FAILURE_LIMIT,
+        "SCHOOLBRUG_LOGIN_ADDRESS_FAILURE_LIMIT": settings.SCHOOLBRUG_LOGIN_ADDRESS_FAILURE_LIMIT,
+    }
+    for name, limit in limits.items():
+        if int(limit) <= first:
             errors.append(
                 checks.Error(
                     f"{name} must be higher than SCHOOLBRUG_LOGIN_FAILURE_LIMIT ({first}).",

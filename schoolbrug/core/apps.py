@@ -6,6 +6,7 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the system checks)
         from .converters import register
 
         # Before any URLconf is loaded: every app's routes use `<id:...>` for object ids.

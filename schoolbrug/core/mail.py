@@ -74,7 +74,7 @@ def _header_id(message: EmailMessage, header: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def mark_secret(message: EmailMessage, *secrets: str) -> EmailMessage:
+def mark_secret[M: EmailMessage](message: M, *secrets: str) -> M:
     """Marks text in `message` (e.g. an activation link) that the outbox must not keep."""
     setattr(message, SECRETS_ATTRIBUTE, [*getattr(message, SECRETS_ATTRIBUTE, []), *secrets])
     return message
@@ -163,7 +163,7 @@ class RecordingBackend(BaseEmailBackend):
 @checks.register(checks.Tags.mail, deploy=True)
 def check_recorded_delivery_backend(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """Django's own check (mail.E001) only sees the wrapper; this one looks at what it wraps."""
-    config = getattr(settings, "MAILERS", {}).get("default", {})
+    config: dict[str, Any] = settings.MAILERS.get("default", {})
     if config.get("BACKEND") != f"{__name__}.RecordingBackend":
         return []
     delivery = config.get("OPTIONS", {}).get("delivery_backend", CONSOLE_BACKEND)

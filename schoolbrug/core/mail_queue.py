@@ -36,12 +36,12 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.tasks import Task, task
 from django.utils import timezone
 
 from .mail import SECRETS_ATTRIBUTE
+from .outgoing import EmailMessage
 
 logger = logging.getLogger("schoolbrug.mail")
 

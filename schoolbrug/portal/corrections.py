@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import models, transaction
 from django.db.models import Q
 from django.http import Http404
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from schoolbrug.accounts.models import Account
 from schoolbrug.core.mail import KIND_HEADER, SCHOOL_HEADER
 from schoolbrug.core.mail_queue import mail_enqueue
+from schoolbrug.core.outgoing import EmailMessage
 from schoolbrug.records.models import CorrectionRequest
 from schoolbrug.records.services.corrections import ALLOWED_FIELDS, TARGET_MODELS, correction_request_submit
 from schoolbrug.sis.models import Guardian, MedicalInfo, Pupil, StaffMember

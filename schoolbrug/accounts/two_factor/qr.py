@@ -12,7 +12,7 @@ from ..models import Account
 def otpauth_url(account: Account, secret_base32: str) -> str:
     """The Key URI Format authenticator apps read; labelled with the e-mail address, not the
     internal "<kind>:<email>" username."""
-    issuer = getattr(settings, "OTP_TOTP_ISSUER", "Schoolbrug").replace(":", "")
+    issuer = str(settings.OTP_TOTP_ISSUER).replace(":", "")
     label = quote(f"{issuer}:{account.email}")
     query = urlencode({"secret": secret_base32, "issuer": issuer, "algorithm": "SHA1", "digits": 6, "period": 30})
     return f"otpauth://totp/{label}?{query}"

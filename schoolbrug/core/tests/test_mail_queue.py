@@ -3,13 +3,13 @@ queued at all."""
 
 from __future__ import annotations
 
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.test import TestCase, override_settings
 from django_tasks_db.models import DBTaskResult
 
 from schoolbrug.core.mail import KIND_HEADER, SCHOOL_HEADER, OutgoingMail, mark_secret
 from schoolbrug.core.mail_queue import mail_enqueue
+from schoolbrug.core.outgoing import EmailMessage
 from schoolbrug.core.testing import SmtpInbox, free_port, run_task_worker, smtp_mailers
 
 

@@ -38,6 +38,9 @@ def run_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("SCHOOLBRUG_PORT", None)
+    # What `make run` gets on a fresh machine: not production, no DEBUG.
+    for name in ("SCHOOLBRUG_DEBUG", "SCHOOLBRUG_PRODUCTION"):
+        env.pop(name, None)
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput"],
         cwd=settings.BASE_DIR,
@@ -195,5 +198,25 @@ def test_the_access_log_does_not_show_activation_or_reset_tokens(start_run: Star
     assert "/accounts/activate/[hidden]/" in output, output
     assert "/accounts/password/reset/[hidden]/" in output, output
     assert token not in output, output
+    running.process.send_signal(signal.SIGINT)
+    running.process.wait(timeout=20)
+
+
+def test_run_serves_friendly_error_pages_and_the_static_files_without_debug(start_run: StartRun) -> None:
+    port = free_port()
+    running = start_run("--port", str(port))
+    wait_for_health(port, running)
+
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/bestaat-niet/", timeout=5)
+    page = missing.value.read().decode()
+    assert missing.value.code == 404
+    assert "Pagina niet gevonden" in page, page
+    # Django's debug page would list every URL pattern of the site.
+    assert "URLconf" not in page and "portal/" not in page, page
+
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/schoolbrug/app.css", timeout=5) as css:
+        assert css.status == 200
+        assert css.headers["Content-Type"].startswith("text/css")
     running.process.send_signal(signal.SIGINT)
     running.process.wait(timeout=20)

@@ -31,8 +31,6 @@ from .selectors import email_problem
 
 logger = logging.getLogger(__name__)
 
-# SECURITY 2.4.1: invitation e-mails are costly and abusable; cap batches per administrator.
-DEFAULT_BATCHES_PER_HOUR = 10
 # A batch whose worker has not reported progress for this long may be resumed by hand.
 STALLED_AFTER = dt.timedelta(minutes=5)
 
@@ -46,17 +44,23 @@ class RateLimited(Exception):
 
 
 def batches_per_hour() -> int:
-    return int(getattr(settings, "SCHOOLBRUG_INVITATION_BATCHES_PER_HOUR", DEFAULT_BATCHES_PER_HOUR))
+    # SECURITY 2.4.1: invitation e-mails are costly and abusable; cap batches per administrator.
+    return int(settings.SCHOOLBRUG_INVITATION_BATCHES_PER_HOUR)
 
 
-def _enqueue(batch_id: int) -> None:
+def _enqueue(batch_id: int, base_url: str) -> None:
     from .tasks import send_invitation_batch  # the task module imports this one
 
-    send_invitation_batch.enqueue(batch_id)
+    send_invitation_batch.enqueue(batch_id, base_url=base_url)
 
 
-def invitation_batch_start(*, actor: Any, guardian_ids: Sequence[int], client_key: UUID) -> InvitationBatch:
-    """Creates the batch and its items and enqueues the sending; a repeated key returns the first batch."""
+def invitation_batch_start(
+    *, actor: Any, guardian_ids: Sequence[int], client_key: UUID, base_url: str = ""
+) -> InvitationBatch:
+    """Creates the batch and its items and enqueues the sending; a repeated key returns the first batch.
+
+    `base_url` is the address of the administrator's request (`outgoing.site_base_url`): the
+    worker has no request, and the links in the mails it sends start with this address."""
     staff = policies.application_admin_of(actor)
     if staff is None:
         raise PermissionDenied
@@ -88,7 +92,7 @@ def invitation_batch_start(*, actor: Any, guardian_ids: Sequence[int], client_ke
                 (InvitationBatchItem(batch=batch, guardian_id=guardian_id) for guardian_id in ids), batch_size=500
             )
             batch_id = batch.pk
-            transaction.on_commit(lambda: _enqueue(batch_id))
+            transaction.on_commit(lambda: _enqueue(batch_id, base_url))
     except IntegrityError:
         # A concurrent confirm with the same key won the race: answer with its batch.
         return InvitationBatch.objects.get(created_by=actor, client_key=client_key)
@@ -108,7 +112,7 @@ def can_resume(batch: InvitationBatch, now: dt.datetime | None = None) -> bool:
     return is_stalled(batch, now) or (batch.is_finished and batch.failed_count > 0)
 
 
-def invitation_batch_resume(*, actor: Any, batch: InvitationBatch) -> InvitationBatch:
+def invitation_batch_resume(*, actor: Any, batch: InvitationBatch, base_url: str = "") -> InvitationBatch:
     """Enqueues a batch again after its worker died (an enqueue after commit can be lost), or to
     retry the e-mails that failed. Sent items are never sent again."""
     if not policies.is_application_admin(actor, batch.school_id):
@@ -127,7 +131,7 @@ def invitation_batch_resume(*, actor: Any, batch: InvitationBatch) -> Invitation
             finished_at=None,
         )
         batch_id = batch.pk
-        transaction.on_commit(lambda: _enqueue(batch_id))
+        transaction.on_commit(lambda: _enqueue(batch_id, base_url))
     batch.refresh_from_db()
     return batch
 
@@ -136,8 +140,9 @@ def _mark(batch_id: int, status: str, **fields: Any) -> None:
     InvitationBatch.objects.filter(pk=batch_id).update(status=status, heartbeat_at=timezone.now(), **fields)
 
 
-def invitation_batch_run(*, batch_id: int, chunk_size: int = 50) -> InvitationBatch:
-    """Sends the pending invitations of a batch (called by the task worker). Safe to run again."""
+def invitation_batch_run(*, batch_id: int, chunk_size: int = 50, base_url: str = "") -> InvitationBatch:
+    """Sends the pending invitations of a batch (called by the task worker). Safe to run again.
+    `base_url`: the address captured when the task was enqueued, for the links in the mails."""
     batch = InvitationBatch.objects.select_related("created_by").get(pk=batch_id)
     if batch.status == InvitationBatch.Status.DONE:
         return batch
@@ -159,7 +164,7 @@ def invitation_batch_run(*, batch_id: int, chunk_size: int = 50) -> InvitationBa
             if not pending:
                 break
             for item_id in pending:
-                _process_item(batch_id=batch_id, item_id=item_id, actor=actor)
+                _process_item(batch_id=batch_id, item_id=item_id, actor=actor, base_url=base_url)
     except Exception:
         logger.exception("Invitation batch %s failed; the pending items can be resumed.", batch_id)
         _mark(batch_id, InvitationBatch.Status.FAILED)
@@ -169,7 +174,7 @@ def invitation_batch_run(*, batch_id: int, chunk_size: int = 50) -> InvitationBa
     return batch
 
 
-def _process_item(*, batch_id: int, item_id: int, actor: Any) -> None:
+def _process_item(*, batch_id: int, item_id: int, actor: Any, base_url: str) -> None:
     from . import invitations  # looked up at call time, so tests can stand in for the service
 
     with transaction.atomic():
@@ -185,7 +190,9 @@ def _process_item(*, batch_id: int, item_id: int, actor: Any) -> None:
         reason = email_problem(item.guardian.email)
         if not reason:
             try:
-                outcome = invitations.guardian_invite(actor=actor, guardian=item.guardian, batch_key=str(batch_id))
+                outcome = invitations.guardian_invite(
+                    actor=actor, guardian=item.guardian, batch_key=str(batch_id), base_url=base_url
+                )
             except (ValidationError, PermissionDenied) as error:
                 reason = "; ".join(getattr(error, "messages", [])) or str(_("refused"))
             else:

@@ -30,12 +30,11 @@ from .batch_services import RateLimited
 from .forms import NO, YES, GuardianAccountFilterForm, GuardianAccountFilters
 from .selectors import GuardianAccountRow, guardian_account_rows, rows_of
 
-DEFAULT_EXPORTS_PER_HOUR = 30
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def exports_per_hour() -> int:
-    return int(getattr(settings, "SCHOOLBRUG_EXPORTS_PER_HOUR", DEFAULT_EXPORTS_PER_HOUR))
+    return int(settings.SCHOOLBRUG_EXPORTS_PER_HOUR)
 
 
 @dataclass(frozen=True)

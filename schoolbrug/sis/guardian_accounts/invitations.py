@@ -1,6 +1,6 @@
 """Inviting a guardian (ACC-2): an account under his e-mail address and a link to set a password.
 
-    guardian_invite(*, actor, guardian, batch_key="", request=None) -> InvitationOutcome
+    guardian_invite(*, actor, guardian, batch_key="", request=None, base_url="") -> InvitationOutcome
 
 - `actor` must be an application administrator of the guardian's school (PermissionDenied else).
 - A guardian without an e-mail address, or with a malformed one, is skipped with a reason.
@@ -13,7 +13,9 @@
   login redeems it with its current password, never by setting a new one. The guardian's own
   inactive account is made active again.
 - A fresh activation token is issued (older unused links of the account stop working) and the
-  e-mail, in the guardian's language, goes out after the transaction commits.
+  e-mail, in the guardian's language, goes out after the transaction commits. Its link follows
+  the rule of `schoolbrug.core.outgoing.email_link`: from the task worker (bulk batches) the
+  `base_url` captured from the administrator's request stands in for the request.
 - Delivery failures are not swallowed: `outcome.delivery` tells, once the transaction has
   committed, whether the mail server took the message (`delivery.failed`, `delivery.error`). A
   failed mail withdraws its token, so the same batch key may send again.
@@ -39,7 +41,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -59,6 +60,7 @@ from schoolbrug.accounts.activation import (
 )
 from schoolbrug.accounts.models import Account
 from schoolbrug.core.mail import KIND_HEADER, SCHOOL_HEADER, mark_secret
+from schoolbrug.core.outgoing import EmailMessage, email_link
 
 from .. import policies
 from ..models import Guardian, StaffMember
@@ -104,13 +106,17 @@ def can_invite_guardian(user: Any, guardian: Guardian) -> bool:
     return policies.is_application_admin(user, guardian.school_id)
 
 
-def activation_url(raw_token: str) -> str:
-    base = str(getattr(settings, "SCHOOLBRUG_BASE_URL", "http://127.0.0.1:8000")).rstrip("/")
-    return base + reverse("accounts:activate", args=[raw_token])
+def activation_url(raw_token: str, *, request: HttpRequest | None = None, base_url: str = "") -> str:
+    return email_link(reverse("accounts:activate", args=[raw_token]), request=request, base_url=base_url)
 
 
 def guardian_invite(
-    *, actor: Account, guardian: Guardian, batch_key: str = "", request: HttpRequest | None = None
+    *,
+    actor: Account,
+    guardian: Guardian,
+    batch_key: str = "",
+    request: HttpRequest | None = None,
+    base_url: str = "",
 ) -> InvitationOutcome:
     if not can_invite_guardian(actor, guardian):
         raise PermissionDenied
@@ -153,7 +159,8 @@ def guardian_invite(
         except IntegrityError:
             # A concurrent request of the same batch won the race (the lock is a no-op on SQLite).
             return InvitationOutcome(sent=False, skipped_reason=str(REASON_ALREADY_SENT), account=account)
-        message = _invitation_message(actor=actor, guardian=guardian, account=account, raw_token=raw_token)
+        link = activation_url(raw_token, request=request, base_url=base_url)
+        message = _invitation_message(actor=actor, guardian=guardian, account=account, raw_token=raw_token, link=link)
         audit.record(
             audit.AuditEvent.Kind.INVITATION_SENT,
             actor=actor,
@@ -222,9 +229,10 @@ def _signature_name(actor: Account, school_id: int) -> str:
     return staff.full_name if staff is not None else actor.get_full_name()
 
 
-def _invitation_message(*, actor: Account, guardian: Guardian, account: Account, raw_token: str) -> EmailMessage:
+def _invitation_message(
+    *, actor: Account, guardian: Guardian, account: Account, raw_token: str, link: str
+) -> EmailMessage:
     school = guardian.school
-    link = activation_url(raw_token)
     context = {
         "guardian": guardian,
         "school": school,
@@ -254,7 +262,8 @@ def _invitation_message(*, actor: Account, guardian: Guardian, account: Account,
         },
     )
     # The link is the guardian's key to his account: the outbox of a real school must not keep it.
-    return mark_secret(message, link)
+    mark_secret(message, link)
+    return message
 
 
 def _deliver(message: EmailMessage, raw_token: str, delivery: Delivery) -> None:

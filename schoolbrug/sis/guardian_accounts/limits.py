@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from schoolbrug.accounts import audit
 
-DEFAULT_SINGLE_INVITATIONS_PER_HOUR = 60
 WINDOW = dt.timedelta(hours=1)
 # Invitations sent one at a time (the family page) carry this batch key prefix, or none at all;
 # those of a bulk batch carry the batch id and are limited per batch instead.
@@ -32,7 +31,7 @@ class LimitReached(Exception):
 
 
 def single_invitations_per_hour() -> int:
-    return int(getattr(settings, "SCHOOLBRUG_SINGLE_INVITATIONS_PER_HOUR", DEFAULT_SINGLE_INVITATIONS_PER_HOUR))
+    return int(settings.SCHOOLBRUG_SINGLE_INVITATIONS_PER_HOUR)
 
 
 def recent_audit_events(*, actor: Any, kind: str, extra: Q | None = None) -> int:

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from schoolbrug.core.converters import parse_object_id
+from schoolbrug.core.outgoing import site_base_url
 
 from .. import policies
 from ..decorators import staff_required
@@ -110,7 +111,9 @@ def guardian_account_send(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest(_("This confirmation is not valid. Please start again from the overview."))
     form, _all_filtered, ids = _selection(request, staff)
     try:
-        batch = batch_services.invitation_batch_start(actor=request.user, guardian_ids=ids, client_key=client_key)
+        batch = batch_services.invitation_batch_start(
+            actor=request.user, guardian_ids=ids, client_key=client_key, base_url=site_base_url(request)
+        )
     except batch_services.RateLimited as error:
         return _rate_limited(request, error.message)
     except ValidationError as error:
@@ -142,7 +145,7 @@ def invitation_batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse
 @require_POST
 def invitation_batch_resume_view(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = selectors.get_invitation_batch_for_user_or_404(request.user, batch_id)
-    batch_services.invitation_batch_resume(actor=request.user, batch=batch)
+    batch_services.invitation_batch_resume(actor=request.user, batch=batch, base_url=site_base_url(request))
     return redirect("staff:guardian-accounts-batch", batch_id=batch.pk)
 
 

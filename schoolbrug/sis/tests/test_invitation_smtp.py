@@ -98,6 +98,10 @@ class InvitationOverSmtpTests(SchoolTestCase):
         self.assertTrue(body.rstrip().endswith("Ada Beheer\nOBS Testschool"))
         match = LINK.search(body)
         assert match, body
+        # The raw message carries the link whole: UTF-8 text, not quoted-printable.
+        raw = self.inbox.envelopes[-1].content
+        self.assertIn(match.group(0).encode(), raw)
+        self.assertNotIn(b"quoted-printable", raw)
         # The delivered link works: it opens the page and sets the password once.
         path = match.group(1)
         self.assertContains(self.client.get(path), "dirk@test.nl")

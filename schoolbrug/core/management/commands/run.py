@@ -1,6 +1,7 @@
 """`manage.py run`: the whole embedded Schoolbrug in one command.
 
-Starts the ASGI web server (uvicorn), the task worker (`db_worker`) and the scheduler loop
+Collects the static files first when production needs them and they are missing or out of date.
+Then starts the ASGI web server (uvicorn), the task worker (`db_worker`) and the scheduler loop
 (`run_scheduler`) as child processes, prefixes their output with their name, and stops them all
 together: on Ctrl-C or SIGTERM, or as soon as one of them dies.
 """
@@ -25,6 +26,8 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+
+from schoolbrug.core.static import collect_static_if_needed, static_needs_collecting
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -102,6 +105,10 @@ class Command(BaseCommand):
         port = _env_port() if port is None else port
         self._ensure_port_free(host, port)
         self.check_migrations()
+        if static_needs_collecting():
+            # Production pages look every static file up in the manifest collectstatic writes.
+            self.stdout.write("Collecting static files ...")
+            collect_static_if_needed()
 
         python = sys.executable
         asgi_module, _, asgi_attribute = settings.ASGI_APPLICATION.rpartition(".")
