@@ -83,8 +83,8 @@ lint: $(DEV_STAMP)
 	$(VENV)/bin/lint-imports
 
 messages: $(RUN_STAMP)
-	$(PYTHON) manage.py makemessages -l nl -l en --ignore "$(VENV)" --ignore var --ignore bench
-	$(PYTHON) manage.py compilemessages --ignore "$(VENV)" --ignore var
+	$(PYTHON) manage.py makemessages -l nl -l en --ignore "$(VENV)" --ignore var --ignore bench --ignore node_modules
+	$(PYTHON) manage.py compilemessages --ignore "$(VENV)" --ignore var --ignore node_modules
 
 clean-venv:
 	rm -rf $(VENV)
