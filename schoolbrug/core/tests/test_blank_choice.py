@@ -17,7 +17,7 @@ class BlankChoiceForm(forms.Form):
 
 class BlankChoiceLabelTests(SimpleTestCase):
     def test_the_empty_option_is_translated(self) -> None:
-        for language, label in (("nl", "– kies –"), ("en", "– choose –")):
+        for language, label in (("nl", "- kies -"), ("en", "- choose -")):
             with translation.override(language):
                 html = str(BlankChoiceForm())
             with self.subTest(language):
