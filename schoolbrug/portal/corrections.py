@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from schoolbrug.records.models import CorrectionRequest
-from schoolbrug.records.services.corrections import ALLOWED_FIELDS, correction_request_submit
+from schoolbrug.records.services.corrections import ALLOWED_FIELDS, correction_request_submit, field_label
 from schoolbrug.sis.models import EmergencyContact, Guardian, MedicalInfo, Pupil
 
 from .config import portal_for
@@ -74,14 +76,17 @@ def portal_correction_submit(
     )
     address = portal_for(correction.school_id).correction_email
     if address:
-        subject = _("Correction request from %(name)s") % {"name": actor.get_full_name() or actor.email}
-        body = _(
-            "%(name)s asks to correct the field '%(field)s' (%(target)s).\n\n"
-            "Open the correction requests in Schoolbrug to apply or reject it."
-        ) % {
-            "name": actor.get_full_name() or actor.email,
-            "field": field,
-            "target": correction.get_target_display(),
-        }
+        # For the school's office, in the school's language (not the guardian's page language),
+        # naming the field as the school's pages do.
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("Correction request from %(name)s") % {"name": actor.get_full_name() or actor.email}
+            body = _(
+                "%(name)s asks to correct the field '%(field)s' (%(target)s).\n\n"
+                "Open the correction requests in Schoolbrug to apply or reject it."
+            ) % {
+                "name": actor.get_full_name() or actor.email,
+                "field": field_label(target, field),
+                "target": correction.get_target_display(),
+            }
         transaction.on_commit(lambda: send_mail(subject, body, None, [address]))
     return correction

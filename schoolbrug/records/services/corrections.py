@@ -76,6 +76,11 @@ def model_field(target: str, field_name: str) -> models.Field[Any, Any]:
     return field
 
 
+def field_label(target: str, field_name: str) -> str:
+    """The field as people call it (its verbose name, in the active language), for pages and mail."""
+    return str(model_field(target, field_name).verbose_name)
+
+
 def clean_proposed_value(target: str, obj: models.Model, field_name: str, raw: str) -> Any:
     """The proposed text as the field's Python value, validated as the model would."""
     field = model_field(target, field_name)
