@@ -19,6 +19,7 @@ class CorrectionMailTextTests(SchoolTestCase):
             response = self.client.post(url, {"proposed_value": "06 12345678"}, headers={"accept-language": "en"})
         self.assertEqual(response.status_code, 302)
         (message,) = mail.outbox
-        self.assertIn("vraagt om het veld 'mobiel nummer' (contactgegevens ouder/verzorger) te corrigeren", message.body)
+        expected = "vraagt om het veld 'mobiel nummer' (contactgegevens ouder/verzorger) te corrigeren"
+        self.assertIn(expected, message.body)
         self.assertNotIn("phone_mobile", message.body)
         self.assertTrue(message.subject.startswith("Correctieverzoek van"), message.subject)
