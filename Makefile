@@ -9,6 +9,9 @@ PYTHON := $(VENV)/bin/python
 # Stamps newer than pyproject.toml mean the installed dependencies are current.
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
+# The Nu HTML Checker for the HTML validation test, pinned in package.json/package-lock.json. Its
+# install script (which would download a Java runtime) is skipped: it runs on the system's Java.
+VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
 
 .PHONY: help run dev test test-fast test-browser lint messages clean-venv
 
@@ -59,9 +62,16 @@ $(RUN_STAMP): pyproject.toml | $(PYTHON)
 	@touch $@
 
 # The dev extras include every runtime dependency, so they satisfy `make run` as well.
-$(DEV_STAMP): pyproject.toml | $(PYTHON)
+$(DEV_STAMP): pyproject.toml | $(PYTHON) $(VNU_JAR)
 	$(PYTHON) -m pip install --quiet -e ".[dev]"
 	@touch $@ $(RUN_STAMP)
+
+$(VNU_JAR): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --ignore-scripts --no-audit --no-fund && touch $@; \
+	else \
+		echo "No 'npm' on PATH: the HTML validation test will fail (on Debian: apt-get install npm)." >&2; \
+	fi
 
 run: $(RUN_STAMP)
 	$(PYTHON) manage.py migrate --noinput
@@ -95,8 +105,8 @@ lint: $(DEV_STAMP)
 	$(VENV)/bin/lint-imports
 
 messages: $(RUN_STAMP)
-	$(PYTHON) manage.py makemessages -l nl -l en --ignore "$(VENV)" --ignore var --ignore bench
-	$(PYTHON) manage.py compilemessages --ignore "$(VENV)" --ignore var
+	$(PYTHON) manage.py makemessages -l nl -l en --ignore "$(VENV)" --ignore var --ignore bench --ignore node_modules
+	$(PYTHON) manage.py compilemessages --ignore "$(VENV)" --ignore var --ignore node_modules
 
 clean-venv:
 	rm -rf $(VENV)

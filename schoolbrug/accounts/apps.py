@@ -9,5 +9,22 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals, throttling  # noqa: F401  (throttling registers its system check)
+        from .audit_text import audit_vocabulary
+        from .models import Account
 
         signals.connect()
+        audit_vocabulary(
+            keys={
+                "kind": _("kind of account"),
+                "second_factor": _("second factor"),
+                "known": _("known address"),
+                "link": _("reset link sent"),
+                "confirmed_with_current_password": _("confirmed with the current password"),
+                "recovery_codes": _("recovery codes"),
+            },
+            values={
+                "kind": dict(Account.Kind.choices),
+                "second_factor": {"app": _("authenticator app"), "recovery_code": _("recovery code")},
+                "recovery_codes": {"renewed": _("renewed")},
+            },
+        )

@@ -1,4 +1,4 @@
-"""Form fields every app uses for object ids."""
+"""What every form of Schoolbrug shares: the empty option's label and form fields for object ids."""
 
 from __future__ import annotations
 
@@ -6,8 +6,14 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from .converters import parse_object_id
+
+# The first option of a select that may stay empty. Django 6.1 introduced "- Select an option -"
+# and its Dutch catalogue has no translation for it yet; this label is in ours. CoreConfig.ready
+# hands it to Django, so model and form choice fields use it too.
+BLANK_CHOICE_LABEL = _("- choose -")
 
 
 class ModelMultipleIdChoiceField(forms.ModelMultipleChoiceField):

@@ -18,7 +18,11 @@ from schoolbrug.core.mail import KIND_HEADER, SCHOOL_HEADER
 from schoolbrug.core.mail_queue import mail_enqueue
 from schoolbrug.core.outgoing import EmailMessage
 from schoolbrug.records.models import CorrectionRequest
-from schoolbrug.records.services.corrections import ALLOWED_FIELDS, TARGET_MODELS, correction_request_submit
+from schoolbrug.records.services.corrections import (
+    ALLOWED_FIELDS,
+    correction_request_submit,
+    field_label,
+)
 from schoolbrug.sis.models import Guardian, MedicalInfo, Pupil, StaffMember
 
 from . import selectors
@@ -81,12 +85,6 @@ def pending_corrections(account: Account, school_ids: Iterable[int]) -> dict[tup
         requested_by=account, status=CorrectionRequest.Status.PENDING, school_id__in=list(school_ids)
     ).order_by("requested_at", "pk")
     return {(r.target, r.object_id, r.field_name): r for r in requests}
-
-
-def field_label(target: str, field: str) -> str:
-    """The field's name as a person reads it, in the active language ("telefoon", not "phone")."""
-    model_field = TARGET_MODELS[target]._meta.get_field(field)
-    return str(getattr(model_field, "verbose_name", field))
 
 
 def school_mail_language(school_id: int, address: str) -> str:

@@ -33,7 +33,7 @@ def impersonation_start(*, actor: Any, request: HttpRequest, guardian_account_id
         actor=actor,
         request=request,
         school_id=staff.school_id,
-        subject=f"guardian account {guardian.pk}",
+        subject=guardian.email,
         data={"action": "start", "guardian_account_id": guardian.pk},
     )
     return guardian
@@ -44,11 +44,13 @@ def impersonation_stop(*, actor: Any, request: HttpRequest) -> None:
     if not isinstance(data, dict):
         return
     staff = application_admin_of(actor)
+    guardian_id = data.get("guardian_id")
+    email = Account.objects.filter(pk=guardian_id).values_list("email", flat=True).first() if guardian_id else None
     record(
         AuditEvent.Kind.IMPERSONATION,
         actor=actor,
         request=request,
         school_id=staff.school_id if staff else None,
-        subject=f"guardian account {data.get('guardian_id')}",
+        subject=email or "",
         data={"action": "stop", "guardian_account_id": data.get("guardian_id")},
     )

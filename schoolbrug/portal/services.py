@@ -104,7 +104,7 @@ def portal_module_update(*, actor: Any, school: School, module: str, data: dict[
         AuditEvent.Kind.SETTING_CHANGED,
         actor=actor,
         school_id=school.pk,
-        subject=f"portal module {module}",
+        subject=module,
         data={"enabled": enabled, "was_enabled": before[0], "show_on_dashboard": row.show_on_dashboard},
     )
     return row
@@ -151,8 +151,13 @@ def module_schedule_create(
         AuditEvent.Kind.SETTING_CHANGED,
         actor=actor,
         school_id=school.pk,
-        subject=f"portal module {module} planned",
-        data={"enabled": enabled, "from": starts_on.isoformat(), "until": ends_on.isoformat() if ends_on else None},
+        subject=module,
+        data={
+            "action": "switch_planned",
+            "enabled": enabled,
+            "from": starts_on.isoformat(),
+            "until": ends_on.isoformat() if ends_on else None,
+        },
     )
     return schedule
 
@@ -165,8 +170,8 @@ def module_schedule_delete(*, actor: Any, schedule: ModuleSchedule) -> None:
         AuditEvent.Kind.SETTING_CHANGED,
         actor=actor,
         school_id=schedule.school_id,
-        subject=f"portal module {schedule.module} plan removed",
-        data={"from": schedule.starts_on.isoformat()},
+        subject=schedule.module,
+        data={"action": "plan_removed", "from": schedule.starts_on.isoformat()},
     )
     schedule.delete()
 

@@ -6,3 +6,24 @@ class RecordsConfig(AppConfig):
     name = "schoolbrug.records"
     label = "records"
     verbose_name = _("Pupil file")
+
+    def ready(self) -> None:
+        from schoolbrug.accounts.audit_text import audit_vocabulary
+
+        from .models import AbsenceReason, CorrectionRequest, NoteCategory, RecordsSettings
+
+        audit_vocabulary(
+            keys={"action": _("action"), "field": _("field"), "period": _("report period"), "list": _("list")},
+            values={
+                "action": {
+                    "report_unlocked": _("report unlocked"),
+                    "correction_applied": _("correction applied"),
+                    "correction_rejected": _("correction rejected"),
+                },
+                "list": {"absence reason": _("absence reasons"), "note category": _("note categories")},
+                "target": dict(CorrectionRequest.Target.choices),
+            },
+            subjects={"pupil file settings": _("pupil file settings")},
+            models_with_fields=[AbsenceReason, NoteCategory, RecordsSettings],
+            field_name_keys=["field"],
+        )

@@ -14,3 +14,40 @@ class SisConfig(AppConfig):
 
         # An invitation links the guardian record to an existing account only when it is redeemed.
         register_redeem_handler(REFERENCE_PREFIX, link_guardian_on_redeem)
+        self.describe_audit_data()
+
+    def describe_audit_data(self) -> None:
+        from schoolbrug.accounts.audit_text import audit_vocabulary
+
+        from .guardian_accounts.forms import NO, YES
+        from .models import EmergencyContact, Guardian, Guardianship, MedicalInfo, Pupil
+
+        yes_no = {YES: _("yes"), NO: _("no")}
+        audit_vocabulary(
+            keys={
+                "pupil_fields": _("changed pupil data"),
+                "guardian_fields": _("changed guardian data"),
+                "relation_fields": _("changed relation data"),
+                "account_created": _("account created"),
+                "linked": _("linked to an existing account"),
+                "reactivated": _("account reactivated"),
+                "was_active": _("account was active"),
+                "sessions_ended": _("sessions ended"),
+                "links_revoked": _("invitation links revoked"),
+                "export": _("export"),
+                "rows": _("rows"),
+                "filters": _("filters"),
+                "group": _("group"),
+                "name": _("name"),
+                "invited": _("invited"),
+                "activated": _("activated"),
+            },
+            values={
+                "export": {"guardian_accounts": _("guardian accounts")},
+                "active": yes_no,
+                "invited": yes_no,
+                "activated": yes_no,
+            },
+            models_with_fields=[Pupil, Guardian, Guardianship, EmergencyContact, MedicalInfo],
+            field_name_keys=["pupil_fields", "guardian_fields", "relation_fields"],
+        )

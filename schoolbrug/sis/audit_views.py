@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -15,12 +16,22 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from schoolbrug.accounts.audit import AuditEvent
+from schoolbrug.accounts.audit_text import audit_details, audit_subject
 
 from . import policies
 from .decorators import staff_required
 from .models import Guardian, School, StaffMember
 
 PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """One event as the page shows it: subject and details in the reader's language."""
+
+    event: AuditEvent
+    subject: str
+    details: list[tuple[str, str]]
 
 
 class AuditFilterForm(forms.Form):
@@ -78,5 +89,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "events": list(page.object_list), "query": query.urlencode()}
+    shown = list(page.object_list)
+    rows = [AuditRow(event, audit_subject(event.subject), audit_details(event.data)) for event in shown]
+    context = {"form": form, "page": page, "events": shown, "rows": rows, "query": query.urlencode()}
     return render(request, "sis/audit_log.html", context)

@@ -49,6 +49,10 @@ class PupilForm(PostcodeMixin):
 
 
 class GuardianForm(PostcodeMixin):
+    # Each language named in itself, as language pickers do; a choice field (not the model's free
+    # text) so only these can be saved, and no maxlength lands on the select.
+    language = forms.ChoiceField(label=_("language"), choices=[("nl", "Nederlands"), ("en", "English")])
+
     class Meta:
         model = Guardian
         fields = [
@@ -56,7 +60,6 @@ class GuardianForm(PostcodeMixin):
             "phone_work", "street", "house_number", "house_number_suffix", "postcode", "city",
             "birth_country", "education_level", "language",
         ]  # fmt: skip
-        widgets = {"language": forms.Select(choices=[("nl", "Nederlands"), ("en", "English")])}
 
     def clean_email(self) -> str:
         return self.cleaned_data.get("email", "").strip().lower()

@@ -51,7 +51,10 @@ def pupil_update(*, actor: Any, pupil: Pupil, data: dict[str, Any]) -> Pupil:
     changed = _changed(pupil, stored)
     if changed:
         _record_changed(
-            actor=actor, school_id=pupil.school_id, subject=f"pupil {pupil.pk}", data={"pupil_fields": changed}
+            actor=actor,
+            school_id=pupil.school_id,
+            subject=pupil.full_name,
+            data={"pupil_id": pupil.pk, "pupil_fields": changed},
         )
     return pupil
 
@@ -88,5 +91,7 @@ def guardianship_update(
         for name in AUDITED_VALUES:
             if name in relation_changed:
                 data[name] = {"old": bool(stored_relation[name]), "new": bool(getattr(guardianship, name))}
-        _record_changed(actor=actor, school_id=guardian.school_id, subject=f"guardianship {guardianship.pk}", data=data)
+        data["guardianship_id"] = guardianship.pk
+        subject = f"{guardian.full_name} · {guardianship.pupil.full_name}"
+        _record_changed(actor=actor, school_id=guardian.school_id, subject=subject, data=data)
     return guardianship

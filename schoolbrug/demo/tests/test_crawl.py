@@ -89,7 +89,7 @@ def _same_site(base: str, href: str) -> str | None:
     return urlunsplit(("", "", parts.path, parts.query, ""))
 
 
-def crawl(client: Client) -> CrawlResult:
+def crawl(client: Client, *, max_per_route: int = MAX_PER_ROUTE) -> CrawlResult:
     result = CrawlResult()
     queue: collections.deque[tuple[str, str]] = collections.deque([("/", "(start)")])
     seen = {"/"}
@@ -109,7 +109,7 @@ def crawl(client: Client) -> CrawlResult:
             route = resolve(parts.path).route
         except Resolver404:
             route = parts.path  # always visited: it is the broken link this test looks for
-        if per_route[route] >= MAX_PER_ROUTE:
+        if per_route[route] >= max_per_route:
             return
         per_route[route] += 1
         seen.add(url)

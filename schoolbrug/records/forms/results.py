@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from schoolbrug.core import numbers
+from schoolbrug.core.forms import BLANK_CHOICE_LABEL
 from schoolbrug.sis.models import Pupil
 
 from ..models import CurriculumTest, StandardisedTest
@@ -68,12 +69,20 @@ class CurriculumResultForm(_PupilRowForm):
         return value
 
 
+class _LevelField(forms.ChoiceField):
+    """A select of the test's levels. Whether a value is a level of the test is the service's rule
+    (`standardised_problems`), whose message names the levels allowed, so the field takes any."""
+
+    def valid_value(self, value: Any) -> bool:
+        return True
+
+
 class StandardisedResultForm(_PupilRowForm):
     """Levels are offered as the test provider's fixed set; the bounds are the service's."""
 
     score = numbers.DecimalField(label=_("score"), required=False, max_digits=6, decimal_places=1)
-    level = forms.CharField(label=_("level"), required=False, max_length=10, widget=forms.Select)
-    adjusted_level = forms.CharField(label=_("adjusted level"), required=False, max_length=10, widget=forms.Select)
+    level = _LevelField(label=_("level"), required=False)
+    adjusted_level = _LevelField(label=_("adjusted level"), required=False)
     level_value = numbers.DecimalField(label=_("level value"), required=False, max_digits=5, decimal_places=1)
 
     LEVEL_FIELDS = ("level", "adjusted_level")
@@ -82,14 +91,14 @@ class StandardisedResultForm(_PupilRowForm):
         super().__init__(*args, **kwargs)
         self.test = test
         for name in self.LEVEL_FIELDS:
-            choices = [("", ""), *((level, level) for level in test.levels)]
+            choices = [("", BLANK_CHOICE_LABEL), *((level, level) for level in test.levels)]
             stored = self.initial.get(name) or ""
             if stored and stored not in test.levels:
                 # Shown as it is, so saving the row asks for a valid level instead of clearing it.
                 choices.append((stored, stored))
-            widget = self.fields[name].widget
-            widget.choices = choices  # type: ignore[attr-defined]
-            widget.attrs["aria-label"] = f"{self.pupil_obj.display_name}: {self.fields[name].label}"
+            field = cast(forms.ChoiceField, self.fields[name])
+            field.choices = choices
+            field.widget.attrs["aria-label"] = f"{self.pupil_obj.display_name}: {self.fields[name].label}"
         for name in ("score", "level_value"):
             label = f"{self.pupil_obj.display_name}: {self.fields[name].label}"
             self.fields[name].widget.attrs.update({"aria-label": label, "size": 6})

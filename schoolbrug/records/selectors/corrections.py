@@ -10,7 +10,7 @@ from django.db.models import Case, IntegerField, Value, When
 
 from ..models import CorrectionRequest
 from ..policies import corrections as policies
-from ..services.corrections import FUNDING_FIELDS, live_value, model_field, target_queryset
+from ..services.corrections import FUNDING_FIELDS, field_label, live_value, target_queryset
 
 INBOX_DECIDED_LIMIT = 50
 
@@ -55,7 +55,7 @@ def correction_inbox(*, user: Any) -> list[InboxRow]:
         rows.append(
             InboxRow(
                 correction=c,
-                field_label=str(model_field(c.target, c.field_name).verbose_name),
+                field_label=field_label(c.target, c.field_name),
                 live_value=live_value(c, obj),
                 affects_funding=(c.target, c.field_name) in FUNDING_FIELDS,
             )

@@ -60,7 +60,7 @@ def school_setting_save[SchoolSetting: (AbsenceReason, NoteCategory)](
         actor=actor,
         request=request,
         school_id=staff.school_id,
-        subject=f"{label} {instance.pk}: {instance.name}",
-        data={"before": before, "after": data},
+        subject=instance.name,
+        data={"list": label, "setting_id": instance.pk, "before": before, "after": data},
     )
     return instance

@@ -76,6 +76,11 @@ def model_field(target: str, field_name: str) -> models.Field[Any, Any]:
     return field
 
 
+def field_label(target: str, field_name: str) -> str:
+    """The field as people call it (its verbose name, in the active language), for pages and mail."""
+    return str(model_field(target, field_name).verbose_name)
+
+
 def clean_proposed_value(target: str, obj: models.Model, field_name: str, raw: str) -> Any:
     """The proposed text as the field's Python value, validated as the model would."""
     field = model_field(target, field_name)
@@ -188,13 +193,20 @@ def _lock_pending(actor: Any, correction: CorrectionRequest) -> CorrectionReques
 
 def _audit_decision(actor: Any, request: Any, correction: CorrectionRequest, action: str) -> None:
     # The field name only: values can be medical text, which never goes into the audit log.
+    person = correction.pupil or correction.guardian
     audit.record(
         audit.AuditEvent.Kind.RECORD_CHANGED,
         actor=actor,
         request=request,
         school_id=correction.school_id,
-        subject=f"{correction.target}:{correction.object_id}",
-        data={"action": action, "correction_id": correction.pk, "field": correction.field_name},
+        subject=person.full_name if person is not None else "",
+        data={
+            "action": action,
+            "correction_id": correction.pk,
+            "target": correction.target,
+            "object_id": correction.object_id,
+            "field": correction.field_name,
+        },
     )
 
 

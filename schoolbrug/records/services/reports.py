@@ -90,7 +90,12 @@ def report_unlock(*, actor: Any, report: Report, request: Any = None) -> Report:
         actor=actor,
         request=request,
         school_id=report.pupil.school_id,
-        subject=f"report:{report.pk}",
-        data={"action": "report_unlocked", "pupil_id": report.pupil_id, "period": report.period.name},
+        subject=report.pupil.full_name,
+        data={
+            "action": "report_unlocked",
+            "report_id": report.pk,
+            "pupil_id": report.pupil_id,
+            "period": report.period.name,
+        },
     )
     return report

@@ -135,7 +135,8 @@ class DecisionTests(SchoolTestCase):
         self.assertEqual((correction.status, correction.decided_by), (Status.APPLIED, self.ada.user))
         event = AuditEvent.objects.get(kind=AuditEvent.Kind.RECORD_CHANGED)
         self.assertEqual(event.data["field"], "postcode")
-        self.assertEqual(event.subject, f"pupil:{self.sam.pk}")
+        self.assertEqual(event.subject, self.sam.full_name)
+        self.assertEqual((event.data["target"], event.data["object_id"]), ("pupil", self.sam.pk))
         # A second click changes nothing.
         self.client.post(reverse("records:correction-apply", args=[correction.pk]))
         self.assertEqual(AuditEvent.objects.filter(kind=AuditEvent.Kind.RECORD_CHANGED).count(), 1)

@@ -171,8 +171,10 @@ class NotePageTests(NoteTestCase):
         category.refresh_from_db()
         self.assertTrue(category.publish_on_portal)
         event = AuditEvent.objects.get(kind=AuditEvent.Kind.SETTING_CHANGED)
-        self.assertEqual(event.data, {"before": {"name": "Zorg", "publish_on_portal": False},
+        self.assertEqual(event.data, {"list": "note category", "setting_id": category.pk,
+                                      "before": {"name": "Zorg", "publish_on_portal": False},
                                       "after": {"name": "Zorg", "publish_on_portal": True}})  # fmt: skip
+        self.assertEqual(event.subject, "Zorg")
 
 
 class NoteAccessTests(NoteTestCase):

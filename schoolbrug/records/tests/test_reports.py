@@ -126,7 +126,8 @@ class ReportEditingTests(ReportTestCase):
         self.assertEqual(self.client.post(url).status_code, 302)
         report.refresh_from_db()
         self.assertFalse(report.is_locked)
-        event = AuditEvent.objects.get(kind=AuditEvent.Kind.RECORD_CHANGED, subject=f"report:{report.pk}")
+        event = AuditEvent.objects.get(kind=AuditEvent.Kind.RECORD_CHANGED, data__report_id=report.pk)
+        self.assertEqual(event.subject, report.pupil.full_name)
         self.assertEqual(event.actor_id, self.ada.user.pk)
         self.assertEqual(event.data["action"], "report_unlocked")
 

@@ -137,8 +137,9 @@ class RecordChangeAuditTests(SchoolTestCase):
         [event] = self.changes()
         self.assertEqual(
             (event.school_id, event.subject, event.actor_id),
-            (self.school.pk, f"guardianship {relation.pk}", self.ada.user.pk),
+            (self.school.pk, f"{self.dirk.record.full_name} · {self.sam.full_name}", self.ada.user.pk),
         )
+        self.assertEqual(event.data["guardianship_id"], relation.pk)
         self.assertEqual(sorted(event.data["guardian_fields"]), ["email", "phone_mobile"])
         self.assertEqual(sorted(event.data["relation_fields"]), ["portal_access", "portal_access_reason"])
         self.assertEqual(event.data["portal_access"], {"old": True, "new": False})
@@ -159,8 +160,8 @@ class RecordChangeAuditTests(SchoolTestCase):
     def test_pupil_update_records_the_changed_field_names(self) -> None:
         pupil_update(actor=self.ada.user, pupil=self.sam, data={"phone": "0570 654321", "first_name": "Sam"})
         [event] = self.changes()
-        self.assertEqual((event.school_id, event.subject), (self.school.pk, f"pupil {self.sam.pk}"))
-        self.assertEqual(event.data, {"pupil_fields": ["phone"]})
+        self.assertEqual((event.school_id, event.subject), (self.school.pk, self.sam.full_name))
+        self.assertEqual(event.data, {"pupil_id": self.sam.pk, "pupil_fields": ["phone"]})
 
     def test_saving_without_changes_records_nothing(self) -> None:
         pupil_update(actor=self.ada.user, pupil=self.sam, data={"first_name": "Sam"})
