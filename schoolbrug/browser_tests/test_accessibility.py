@@ -2,13 +2,13 @@
 
 The demo school is crawled in Chromium as a guardian, a divorced guardian, a teacher, the
 principal and an application administrator (through the real two-factor steps), and the pages
-of a visitor who is not logged in are opened one by one. On every page, at 390×844 and 1280×800:
+of a visitor who is not logged in are opened one by one. On every page, at 390x844 and 1280x800:
 
 - axe-core, with the WCAG 2.0/2.1 A and AA rules plus `target-size` (WCAG 2.2) and
   `label-content-name-mismatch` (WCAG 2.5.3, still "experimental" in axe), reports nothing
   serious or critical;
 - on the phone, the page itself does not scroll sideways (a wide table scrolls inside its own
-  focusable wrapper), and every interactive element outside running text is at least 24×24 px.
+  focusable wrapper), and every interactive element outside running text is at least 24x24 px.
 
 axe-core comes from the pinned `axe-playwright-python` dev dependency, which ships `axe.min.js`
 (see docs/decisions); nothing is loaded from the network. Screenshots of each page go to
@@ -32,13 +32,13 @@ from django.core.management import call_command
 from django.urls import Resolver404, resolve
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize
 from playwright.sync_api import Error as PlaywrightError
 from pytest_django.live_server_helper import LiveServer
 
 from schoolbrug.accounts.activation import activation_token_issue
 from schoolbrug.accounts.models import Account
-from schoolbrug.accounts.two_factor.testing import give_device, totp_code
+from schoolbrug.accounts.two_factor.testing import give_device
 from schoolbrug.sis.demo import DEMO_PASSWORD
 from schoolbrug.sis.demo.schools import (
     ADMIN_EMAIL,
@@ -51,13 +51,13 @@ from schoolbrug.sis.demo.schools import (
 
 from .conftest import SCREENSHOT_DIR
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 800}
-VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
+VIEWPORTS: dict[str, ViewportSize] = {"phone": PHONE, "desktop": DESKTOP}
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": WCAG_21_AA},
-    # Named rules run whatever their tags: the 24×24 px target size (WCAG 2.2 AA) and the
+    # Named rules run whatever their tags: the 24x24 px target size (WCAG 2.2 AA) and the
     # visible label being part of the accessible name (WCAG 2.5.3).
     "rules": {"target-size": {"enabled": True}, "label-content-name-mismatch": {"enabled": True}},
     "resultTypes": ["violations"],
@@ -68,12 +68,13 @@ SKIPPED_PREFIXES = ("/accounts/logout/", "/i18n/", "/operator/", "/static/", "/h
 MAX_PAGES_PER_PERSONA = 120
 
 # Controls a finger must hit: every button, field, disclosure and link that is not a word in
-# running text (a pencil, a pill, a menu item) is at least 24×24 CSS pixels. Text links inside a
+# running text (a pencil, a pill, a menu item) is at least 24x24 CSS pixels. Text links inside a
 # line (display: inline, with letters or digits) are left to axe's `target-size`, which applies
 # WCAG 2.5.8's inline and spacing exceptions.
 SMALL_TARGETS_JS = """
 () => {
-  const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], [tabindex]:not([tabindex="-1"])';
+  const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], '
+    + '[tabindex]:not([tabindex="-1"])';
   const small = [];
   for (const el of document.querySelectorAll(selector)) {
     const rect = el.getBoundingClientRect();
@@ -81,7 +82,7 @@ SMALL_TARGETS_JS = """
     if (rect.width === 0 || rect.height === 0 || style.visibility === 'hidden') continue;
     if (el.tagName === 'A' && style.display === 'inline' && /[\\p{L}\\p{N}]/u.test(el.textContent)) continue;
     if (rect.width < 24 || rect.height < 24) {
-      small.push(`${el.outerHTML.slice(0, 120)} is ${Math.round(rect.width)}×${Math.round(rect.height)} px`);
+      small.push(`${el.outerHTML.slice(0, 120)} is ${Math.round(rect.width)}x${Math.round(rect.height)} px`);
     }
   }
   return small;
@@ -125,7 +126,7 @@ def check_page(page: Page, persona: str, findings: Findings, label: str | None =
             if overflow > 0:
                 findings.problems.append(f"{persona} phone {name}: the page scrolls sideways by {overflow} px")
             for small in page.evaluate(SMALL_TARGETS_JS):
-                findings.problems.append(f"{persona} phone {name}: target under 24×24: {small}")
+                findings.problems.append(f"{persona} phone {name}: target under 24x24: {small}")
         # Named by page type, so the next run replaces them.
         shot = SCREENSHOT_DIR / "a11y" / f"{persona}--{_slug(label or path)}--{viewport_name}.png"
         shot.parent.mkdir(parents=True, exist_ok=True)
@@ -325,7 +326,58 @@ def test_the_checks_see_what_they_claim(persona_context: Any, live_server: Any) 
     findings = Findings()
     check_page(page, "probe", findings, label="probe")
     text = "\n".join(findings.problems)
-    assert "target under 24×24" in text
+    assert "target under 24x24" in text
     assert "scrolls sideways" in text
     assert "scrollable-region-focusable" in text
     assert "label-content-name-mismatch" in text
+
+
+@pytest.mark.browser
+def test_a_guardians_first_phone_screen_shows_what_is_new(demo: None, persona_context: Any) -> None:
+    """One thin top bar and the children's chips; the feed starts on the first screen, above the
+    bottom menu, and the school's welcome comes after it."""
+    page = persona_context()
+    log_in(page, PARENT_EMAIL)
+    header = page.locator(".site-header").bounding_box()
+    first_item = page.locator(".feed-item").first.bounding_box()
+    bottom_menu = page.get_by_role("navigation", name="Hoofdmenu").bounding_box()
+    welcome = page.get_by_test_id("welcome").bounding_box()
+    assert header and first_item and bottom_menu and welcome
+    assert header["height"] <= 120, header  # today's bar and chips: 110 px; before: 280 px
+    assert bottom_menu["y"] + bottom_menu["height"] == PHONE["height"]
+    assert first_item["y"] + first_item["height"] <= bottom_menu["y"], (first_item, bottom_menu)
+    assert welcome["y"] > first_item["y"]
+    page.screenshot(path=str(SCREENSHOT_DIR / "a11y" / "guardian--first-screen--phone.png"))
+
+
+@pytest.mark.browser
+def test_the_staff_menu_fits_a_phone_and_every_item_is_reached_by_tab(demo: None, persona_context: Any) -> None:
+    """The menu is one row under the top bar that scrolls sideways, with a fade at the edge that
+    has more; Tab walks through every item and each one is scrolled fully into view."""
+    page = persona_context()
+    log_in(page, TEACHER_EMAIL)
+    header = page.locator(".site-header").bounding_box()
+    assert header and header["height"] <= 120, header
+    menu = page.get_by_role("navigation", name="Leerlingadministratie")
+    row = menu.locator("ul")
+    assert row.evaluate("el => el.scrollWidth > el.clientWidth"), "the menu fits anyway: nothing to test at 390 px"
+    assert "gradient" in row.evaluate("el => getComputedStyle(el).backgroundImage")
+    links = menu.get_by_role("link")
+    names = links.all_inner_texts()
+    page.locator("body").focus()
+    for _ in range(10):  # the skip link, the top bar's buttons, then the menu
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.textContent.trim()") == names[0]:
+            break
+    for index, name in enumerate(names):
+        if index:
+            page.keyboard.press("Tab")
+        assert page.evaluate("() => document.activeElement.textContent.trim()") == name
+        # The row scrolls the focused item into view (in the next frame).
+        page.wait_for_function(
+            "width => { const r = document.activeElement.getBoundingClientRect();"
+            " return r.left >= 0 && r.right <= width; }",
+            arg=PHONE["width"],
+            timeout=2000,
+        )
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]

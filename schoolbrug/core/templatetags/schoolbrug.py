@@ -11,8 +11,9 @@ from django.utils.safestring import SafeString
 register = template.Library()
 
 SITE_NAME = "Schoolbrug"
-# An en dash with spaces: "Inloggen – Schoolbrug" reads as two parts in a tab and a screen reader.
-TITLE_SEPARATOR = " – "
+# An en dash with spaces ("Inloggen - Schoolbrug" with the longer dash) reads as two parts in a
+# browser tab and in a screen reader.
+TITLE_SEPARATOR = " \u2013 "
 
 
 @register.filter
