@@ -110,9 +110,9 @@ def check_page(page: Page, persona: str, findings: Findings, label: str | None =
     path = urlsplit(page.url).path
     name = f"{label} ({path})" if label else path
     findings.pages.append(f"{persona} {name}")
+    page.evaluate(AXE_SCRIPT)  # once per page: a new viewport does not reload it
     for viewport_name, viewport in VIEWPORTS.items():
         page.set_viewport_size(viewport)
-        page.evaluate(AXE_SCRIPT)
         results = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
         for violation in results["violations"]:
             if violation["impact"] not in BLOCKING_IMPACTS:
@@ -381,3 +381,38 @@ def test_the_staff_menu_fits_a_phone_and_every_item_is_reached_by_tab(demo: None
             timeout=2000,
         )
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def _submit_without_browser_checks(page: Page, form: str) -> None:
+    # The server's own error messages are what this looks at, not the browser's bubbles.
+    with page.expect_navigation():
+        page.locator(form).evaluate("f => { f.noValidate = true; f.requestSubmit(); }")
+
+
+@pytest.mark.browser
+def test_form_errors_and_confirmations_pass_axe(demo: None, persona_context: Any) -> None:
+    """Pages that only a form post reaches: a form showing its errors, and what follows a send."""
+    findings = Findings()
+    guardian = persona_context()
+    log_in(guardian, PARENT_EMAIL)
+    guardian.goto("/portal/account/")
+    guardian.locator("a.pencil[data-testid$='-last_name']").first.click()
+    guardian.wait_for_load_state()
+    form = "form[data-testid=correction-form]"
+    guardian.locator(f"{form} textarea").fill("")
+    _submit_without_browser_checks(guardian, form)
+    check_page(guardian, "guardian", findings, label="correction-with-errors")
+    guardian.locator(f"{form} textarea").fill("de Vries-Bakker")
+    _submit_without_browser_checks(guardian, form)
+    check_page(guardian, "guardian", findings, label="correction-sent")
+
+    teacher = persona_context()
+    log_in(teacher, TEACHER_EMAIL)
+    teacher.goto("/staff/groups/")
+    teacher.locator("main table a").first.click()
+    teacher.locator("main table a[href*='/staff/pupils/']").first.click()
+    teacher.goto(teacher.url.replace("/staff/pupils/", "/staff/file/pupils/") + "absences/new/")
+    _submit_without_browser_checks(teacher, "#absence-form")
+    check_page(teacher, "teacher", findings, label="absence-with-errors")
+    assert len(findings.pages) == 3
+    assert not findings.problems, findings.report()
