@@ -365,7 +365,13 @@ def test_the_staff_menu_fits_a_phone_and_every_item_is_reached_by_tab(demo: None
     links = menu.get_by_role("link")
     names = links.all_inner_texts()
     page.locator("body").focus()
-    for _ in range(10):  # the skip link, the top bar's buttons, then the menu
+    # The first Tab shows the skip link, which leads past the menus to the main landmark.
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Naar de inhoud")
+    assert skip.evaluate("el => el === document.activeElement")
+    box = skip.bounding_box()
+    assert box and box["y"] >= 0 and box["height"] >= 24, box
+    for _ in range(10):  # the top bar's buttons, then the menu
         page.keyboard.press("Tab")
         if page.evaluate("() => document.activeElement.textContent.trim()") == names[0]:
             break
@@ -416,3 +422,14 @@ def test_form_errors_and_confirmations_pass_axe(demo: None, persona_context: Any
     check_page(teacher, "teacher", findings, label="absence-with-errors")
     assert len(findings.pages) == 3
     assert not findings.problems, findings.report()
+
+
+@pytest.mark.browser
+def test_the_skip_link_moves_focus_to_the_main_content(demo: None, persona_context: Any) -> None:
+    page = persona_context()
+    log_in(page, TEACHER_EMAIL)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
+    page.keyboard.press("Tab")  # the next stop is inside the content, past every menu
+    assert page.evaluate("() => document.activeElement.closest('main') !== null")
