@@ -127,6 +127,14 @@ def check_page(page: Page, persona: str, findings: Findings, label: str | None =
                 findings.problems.append(f"{persona} phone {name}: the page scrolls sideways by {overflow} px")
             for small in page.evaluate(SMALL_TARGETS_JS):
                 findings.problems.append(f"{persona} phone {name}: target under 24x24: {small}")
+        else:
+            # A menu row may scroll sideways on a phone only; on a desktop screen it wraps.
+            cut = page.evaluate(
+                "() => Array.from(document.querySelectorAll('.scroll-row'))"
+                ".filter(row => row.scrollWidth > row.clientWidth + 1).map(row => row.className)"
+            )
+            if cut:
+                findings.problems.append(f"{persona} desktop {name}: menu rows cut off: {cut}")
         # Named by page type, so the next run replaces them.
         shot = SCREENSHOT_DIR / "a11y" / f"{persona}--{_slug(label or path)}--{viewport_name}.png"
         shot.parent.mkdir(parents=True, exist_ok=True)
