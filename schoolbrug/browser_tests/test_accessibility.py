@@ -356,6 +356,21 @@ def test_a_guardians_first_phone_screen_shows_what_is_new(demo: None, persona_co
     assert first_item["y"] + first_item["height"] <= bottom_menu["y"], (first_item, bottom_menu)
     assert welcome["y"] > first_item["y"]
     page.screenshot(path=str(SCREENSHOT_DIR / "a11y" / "guardian--first-screen--phone.png"))
+    # Tabbing down the page, every focused item in the content is scrolled clear of the bottom menu.
+    page.locator("body").focus()
+    checked_below_the_fold = 0
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        where = page.evaluate(
+            "() => { const el = document.activeElement; const r = el.getBoundingClientRect();"
+            " return {inMain: !!el.closest('main'), bottom: r.bottom, scrolled: window.scrollY > 0}; }"
+        )
+        if where["inMain"]:
+            assert where["bottom"] <= bottom_menu["y"], f"a focused item is hidden behind the bottom menu: {where}"
+            checked_below_the_fold += where["scrolled"]
+        if checked_below_the_fold >= 3:
+            break
+    assert checked_below_the_fold >= 3, "the keyboard never left the first screen"
 
 
 @pytest.mark.browser
