@@ -23,6 +23,7 @@ from schoolbrug.records.services.corrections import (
     correction_request_submit,
     field_label,
 )
+from schoolbrug.sis import selectors as sis_selectors
 from schoolbrug.sis.models import Guardian, MedicalInfo, Pupil, StaffMember
 
 from . import selectors
@@ -51,7 +52,7 @@ def correctable_object(
 
     Every kind is looked up through what the portal pages themselves show, so the form never
     opens what the page hides: pupils from the guardian's reachable `children`, emergency numbers
-    through `selectors.emergency_contacts_visible_to` (the About page's own selector, which hides
+    through `sis.selectors.emergency_contacts_visible_to` (the About page's own selector, which hides
     a co-guardian's number), his own guardian records through `selectors.correctable_guardian_ids`
     (the account page's pencils), and medical fields only while the medical module is on and only
     when they already hold a value (no new medical data through the portal).
@@ -62,7 +63,7 @@ def correctable_object(
     if target == Target.PUPIL:
         obj = next((c for c in children if c.pk == object_id), None)
     elif target == Target.EMERGENCY_CONTACT:
-        obj = next(iter(selectors.emergency_contacts_visible_to(account, children, pk=object_id)), None)
+        obj = next(iter(sis_selectors.emergency_contacts_visible_to(account, children, pk=object_id)), None)
     elif target == Target.MEDICAL:
         child_ids = [c.pk for c in children]
         medical = MedicalInfo.objects.filter(pk=object_id, pupil_id__in=child_ids).select_related("pupil").first()

@@ -3,7 +3,6 @@ shows in a fixed number of queries; the callers have already checked reach."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -22,6 +21,7 @@ from schoolbrug.sis.models import (
     School,
     StaffMember,
 )
+from schoolbrug.sis.selectors import emergency_contacts_visible_to
 
 
 def schools_for_page(school_ids: Iterable[int]) -> list[School]:
@@ -77,65 +77,6 @@ def child_about(child: Pupil, *, account: Account) -> About:
     )
 
 
-def _phone_key(number: str) -> str:
-    # The last nine digits identify a Dutch number whether written 06-…, +31 6 … or 0031 6 ….
-    return "".join(ch for ch in number if ch.isdigit())[-9:]
-
-
-def _is_protected_co_guardian(guardianship: Guardianship) -> bool:
-    """A co-guardian whose own contact data the viewer must not learn (SPEC "Roles": two
-    guardians of a pupil never see each other's personal data): a parent with parental authority
-    or anyone with the portal access right, i.e. whoever takes part in the child's school life as
-    a guardian. A grandmother without either, listed by the family as emergency contact, is just
-    that: an emergency number the school shows to the guardians."""
-    return guardianship.has_custody or guardianship.portal_access
-
-
-def emergency_contacts_visible_to(
-    account: Account, pupils: Sequence[Pupil], *, pk: int | None = None
-) -> list[EmergencyContact]:
-    """The emergency numbers of `pupils` (children the caller already resolved through the
-    account's reach) that this guardian may see, optionally only the one with id `pk`.
-
-    The single source of truth for the About page and for the correction form: a number the page
-    does not show cannot be opened or corrected by id either. Hidden is exactly what is another
-    protected guardian's own number or name (schools often list both parents as emergency
-    contacts; a divorced parent must not learn the other's number that way). Two queries.
-    """
-    contacts = EmergencyContact.objects.filter(pupil_id__in=[p.pk for p in pupils])
-    if pk is not None:
-        contacts = contacts.filter(pk=pk)
-    found = list(contacts.order_by("pupil_id", "position", "pk"))
-    if not found:
-        return []
-    own: dict[int, list[Guardian]] = defaultdict(list)
-    protected: dict[int, list[Guardian]] = defaultdict(list)
-    for guardianship in Guardianship.objects.filter(pupil_id__in={c.pupil_id for c in found}).select_related(
-        "guardian"
-    ):
-        if guardianship.guardian.account_id is not None and guardianship.guardian.account_id == account.pk:
-            own[guardianship.pupil_id].append(guardianship.guardian)
-        elif _is_protected_co_guardian(guardianship):
-            protected[guardianship.pupil_id].append(guardianship.guardian)
-
-    def phones(guardians: list[Guardian]) -> set[str]:
-        return {_phone_key(p) for g in guardians for p in (g.phone_mobile, g.phone_home, g.phone_work) if p}
-
-    def names(guardians: list[Guardian]) -> set[str]:
-        return {g.full_name.casefold() for g in guardians}
-
-    visible = []
-    for contact in found:
-        mine, theirs = own[contact.pupil_id], protected[contact.pupil_id]
-        # A number both share (the family's landline) is the viewer's own as well.
-        private_phones = phones(theirs) - phones(mine)
-        private_names = names(theirs) - names(mine)
-        if _phone_key(contact.phone) in private_phones:
-            continue
-        if any(name in contact.name.casefold() for name in private_names):
-            continue
-        visible.append(contact)
-    return visible
 
 
 def correctable_guardian_ids(guardian_records: Sequence[Guardian], children: Sequence[Pupil]) -> set[int]:

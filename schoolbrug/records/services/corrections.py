@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from schoolbrug.accounts import audit
 from schoolbrug.core.models import normalise_postcode
 from schoolbrug.sis import policies as sis_policies
+from schoolbrug.sis import selectors as sis_selectors
 from schoolbrug.sis.models import EmergencyContact, Guardian, MedicalInfo, Pupil
 
 from ..models import CorrectionRequest
@@ -109,7 +110,14 @@ def _resolve(actor: Any, target: str, obj: models.Model) -> tuple[Pupil | None, 
     if target == Target.PUPIL and isinstance(obj, Pupil):
         if _reaches_pupil(actor, obj.pk):
             return obj, None, obj.school_id
-    elif target in (Target.EMERGENCY_CONTACT, Target.MEDICAL) and isinstance(obj, EmergencyContact | MedicalInfo):
+    elif target == Target.EMERGENCY_CONTACT and isinstance(obj, EmergencyContact):
+        if _reaches_pupil(actor, obj.pupil_id):
+            pupil = Pupil.objects.get(pk=obj.pupil_id)
+            # The About page's own selector: a number hidden from this guardian (the other
+            # parent's) cannot be the subject of his correction either.
+            if sis_selectors.emergency_contacts_visible_to(actor, [pupil], pk=obj.pk):
+                return pupil, None, pupil.school_id
+    elif target == Target.MEDICAL and isinstance(obj, MedicalInfo):
         if _reaches_pupil(actor, obj.pupil_id):
             pupil = Pupil.objects.get(pk=obj.pupil_id)
             return pupil, None, pupil.school_id

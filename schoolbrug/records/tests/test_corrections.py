@@ -119,6 +119,24 @@ class SubmitTests(SchoolTestCase):
                 )
         self.assertFalse(CorrectionRequest.objects.exists())
 
+    def test_the_other_parents_own_number_is_refused_as_the_about_page_hides_it(self) -> None:
+        # The service asks the About page's selector, not a second rule: dirk cannot see (and so
+        # cannot correct) the row with paula's mobile number, but the neighbour's row is his too.
+        paulas = EmergencyContact.objects.create(pupil=self.sam, name="Paula Bakker", phone="06-11111111")
+        with self.assertRaises(PermissionDenied):
+            correction_request_submit(
+                actor=self.dirk.user, target=Target.EMERGENCY_CONTACT, obj=paulas, field="phone", proposed_value="1"
+            )
+        neighbour = EmergencyContact.objects.get(pupil=self.sam, name="Buurvrouw Els")
+        correction_request_submit(
+            actor=self.dirk.user,
+            target=Target.EMERGENCY_CONTACT,
+            obj=neighbour,
+            field="phone",
+            proposed_value="0570 654321",
+        )
+        self.assertEqual(list(CorrectionRequest.objects.values_list("object_id", flat=True)), [neighbour.pk])
+
 
 class DecisionTests(SchoolTestCase):
     def submit(self, target: str, obj: object, field: str, value: str, persona: object = None) -> CorrectionRequest:

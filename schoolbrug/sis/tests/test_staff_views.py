@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from schoolbrug.accounts.two_factor.testing import verified_login
 from schoolbrug.core.testing import assert_same_query_count, count_queries
-from schoolbrug.sis.models import Guardian, Guardianship, Pupil
+from schoolbrug.sis.models import EmergencyContact, Guardian, Guardianship, Pupil
 from schoolbrug.sis.testing import SchoolTestCase, link, make_guardian_account, make_pupil
 
 
@@ -105,6 +105,13 @@ class StaffPagesTests(SchoolTestCase):
         self.assertEqual(response["Cache-Control"].count("no-store"), 1)
         # A teacher sees the flags but gets no edit links.
         self.assertNotContains(response, "/guardians/")
+
+    def test_pupil_page_prints_an_emergency_contacts_relation_once(self) -> None:
+        EmergencyContact.objects.create(pupil=self.sam, name="Thomas Bakker (vader)", relation="vader", phone="06 1")
+        self.client.force_login(self.tess.user)
+        response = self.client.get(reverse("staff:pupil", args=[self.sam.pk]))
+        self.assertContains(response, "Thomas Bakker (vader):")
+        self.assertNotContains(response, "(vader) (vader)")
 
 
 class QueryCountTests(SchoolTestCase):
