@@ -67,6 +67,11 @@ def _key_label(key: str) -> str:
     return capfirst(str(label)) if label is not None else capfirst(key.replace("_", " "))
 
 
+def _key_order(key: str) -> tuple[int, str]:
+    positions = {name: index for index, name in enumerate(_KEYS)}
+    return positions.get(key, len(positions)), key
+
+
 def _shown(key: str) -> bool:
     return not key.endswith(HIDDEN_SUFFIXES)
 
@@ -85,7 +90,7 @@ def _value_text(key: str, value: Any) -> str:
     if isinstance(value, dict):
         if set(value) == {"old", "new"}:
             return f"{_value_text(key, value['old'])} → {_value_text(key, value['new'])}"
-        return ", ".join(f"{_key_label(k)}: {_value_text(k, v)}" for k, v in value.items() if _shown(k))
+        return ", ".join(f"{_key_label(k)}: {_value_text(k, value[k])}" for k in sorted(value, key=_key_order) if _shown(k))
     text = str(value)
     if key in _FIELD_NAME_KEYS:
         return _field_label(text)
@@ -105,19 +110,23 @@ def audit_subject(subject: str) -> str:
 
 
 def audit_details(data: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(label, text) pairs for the event's data; a before/after pair lists what changed."""
+    """(label, text) pairs for the event's data; a before/after pair lists what changed.
+
+    In the order the app named its keys in `audit_vocabulary` (others after them, by name): the
+    order they were written in is lost on PostgreSQL, whose jsonb keeps keys in an order of its
+    own (by length), and the log must read the same on every database."""
     details: list[tuple[str, str]] = []
     before, after = data.get("before"), data.get("after")
     if isinstance(before, dict) and isinstance(after, dict):
-        for name, new in after.items():
-            old = before.get(name)
+        for name in sorted(after, key=_key_order):
+            new, old = after[name], before.get(name)
             if not before:
                 details.append((_key_label(name), _value_text(name, new)))
             elif old != new:
                 details.append((_key_label(name), f"{_value_text(name, old)} → {_value_text(name, new)}"))
-    for key, value in data.items():
+    for key in sorted(data, key=_key_order):
         if key in ("before", "after") and isinstance(before, dict) and isinstance(after, dict):
             continue
         if _shown(key):
-            details.append((_key_label(key), _value_text(key, value)))
+            details.append((_key_label(key), _value_text(key, data[key])))
     return details

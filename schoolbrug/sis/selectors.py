@@ -115,7 +115,7 @@ def siblings_of(pupil: Pupil) -> QuerySet[Pupil]:
         Pupil.objects.filter(school_id=pupil.school_id, guardianships__guardian_id__in=guardian_ids)
         .exclude(pk=pupil.pk)
         .distinct()
-        .order_by("birth_date")
+        .order_by("birth_date", "first_name", "pk")
     )
 
 
@@ -157,7 +157,7 @@ def children_of_guardian(user: Any) -> list[Pupil]:
                 to_attr="current_placements",
             )
         )
-        .order_by("birth_date")
+        .order_by("birth_date", "first_name", "pk")
     )
 
 
