@@ -90,7 +90,8 @@ def _value_text(key: str, value: Any) -> str:
     if isinstance(value, dict):
         if set(value) == {"old", "new"}:
             return f"{_value_text(key, value['old'])} → {_value_text(key, value['new'])}"
-        return ", ".join(f"{_key_label(k)}: {_value_text(k, value[k])}" for k in sorted(value, key=_key_order) if _shown(k))
+        shown = [k for k in sorted(value, key=_key_order) if _shown(k)]
+        return ", ".join(f"{_key_label(k)}: {_value_text(k, value[k])}" for k in shown)
     text = str(value)
     if key in _FIELD_NAME_KEYS:
         return _field_label(text)
