@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -34,7 +35,9 @@ def time_zone_choices() -> list[tuple[str, str]]:
 
 
 class SchoolForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(label=School._meta.get_field("time_zone").verbose_name, choices=time_zone_choices)
+    time_zone = forms.ChoiceField(
+        label=capfirst(School._meta.get_field("time_zone").verbose_name), choices=time_zone_choices
+    )
 
     class Meta:
         model = School
