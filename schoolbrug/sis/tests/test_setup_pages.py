@@ -345,7 +345,7 @@ class StaffMemberTests(SetupTestCase):
         self.assertEqual((bram.account.kind, bram.account.email), (Account.Kind.STAFF, "bram@test.nl"))
         [message] = mail.outbox
         self.assertEqual(message.to, ["bram@test.nl"])
-        self.assertNotIn("two-factor", message.body)  # not an administrator
+        self.assertNotIn("tweestapsverificatie", message.body)  # not an administrator
         url, _token = link_in(message)
         path = "/" + url.split("://", 1)[1].split("/", 1)[1]
         teacher = Client()
@@ -430,8 +430,8 @@ class StaffMemberTests(SetupTestCase):
             response = self.client.post(reverse("staff:setup-staff-invite", args=[self.pim.record.pk]))
         self.assertRedirects(response, reverse("staff:setup-staff-member", args=[self.pim.record.pk]))
         [message] = mail.outbox
-        self.assertIn("two-factor", message.body)
-        self.assertIn("confirm with your current password", message.body)  # Pim already has a login
+        self.assertIn("tweestapsverificatie", message.body)
+        self.assertIn("bevestig met uw huidige wachtwoord", message.body)  # Pim already has a login
 
     def test_staff_list_query_count_does_not_grow(self) -> None:
         self.login_ada()

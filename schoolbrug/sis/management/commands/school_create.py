@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from schoolbrug.core.outgoing import site_base_url
 from schoolbrug.sis.setup.first_start import (
@@ -66,6 +67,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # The operator reads English, as in Django's own commands; the e-mail itself is written
+        # in the administrator's language (see staff_invitations).
+        with translation.override("en"):
+            self.create(options)
+
+    def create(self, options: dict[str, Any]) -> None:
         interactive = options["interactive"] and sys.stdin.isatty()
         values = self.collect(options, interactive=interactive, ask=input)
         data = NewSchool(
