@@ -141,7 +141,7 @@ def group_edit(request: HttpRequest, group_id: int | None = None) -> HttpRespons
         group = get_object_or_404(Group.objects.select_related("year"), pk=group_id, school=school)
         year = group.year
     else:
-        years, found = _year_for(request, school)
+        _years, found = _year_for(request, school)
         if found is None:
             raise Http404
         year = found

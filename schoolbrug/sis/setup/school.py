@@ -70,7 +70,9 @@ def school_update(*, actor: Account, school: School, form: SchoolForm) -> School
     school = form.save()
     changed = changed_fields(school, stored)
     if changed:
-        record_setup(actor=actor, school_id=school.pk, subject=school.name, what="school", action="changed", fields=changed)
+        record_setup(
+            actor=actor, school_id=school.pk, subject=school.name, what="school", action="changed", fields=changed
+        )
     return school
 
 

@@ -67,7 +67,9 @@ class StaffMemberForm(forms.ModelForm):
         self.school = school
         self.fields["email"].required = True
         groups = Group.objects.filter(school=school, year=current_year).order_by("name")
-        self.fields["groups_this_year"].queryset = groups
+        groups_field = self.fields["groups_this_year"]
+        assert isinstance(groups_field, forms.ModelMultipleChoiceField)
+        groups_field.queryset = groups
         if self.instance.pk is not None:
             self.initial["groups_this_year"] = [link.group_id for link in self.instance.group_links.all()]
             if self.instance.account_id is not None:
@@ -213,7 +215,9 @@ def _send_invitation(request: HttpRequest, staff: StaffMember) -> None:
             % {"reason": invitation.delivery.error},
         )
     else:
-        messages.success(request, _("The login details have been sent to %(email)s.") % {"email": invitation.account.email})
+        messages.success(
+            request, _("The login details have been sent to %(email)s.") % {"email": invitation.account.email}
+        )
 
 
 @staff_required

@@ -164,9 +164,7 @@ def link_staff_on_redeem(*, token: ActivationToken, account: Account) -> None:
     staff.save(update_fields=["account", "updated_at"])
 
 
-def _message(
-    *, staff: StaffMember, account: Account, raw_token: str, link: str, actor: Account | None
-) -> EmailMessage:
+def _message(*, staff: StaffMember, account: Account, raw_token: str, link: str, actor: Account | None) -> EmailMessage:
     school = staff.school
     sender = StaffMember.objects.filter(account=actor, school=school).first() if actor is not None else None
     context = {

@@ -75,6 +75,10 @@ def timetable_entry_delete(*, actor: Account, school: School, entry: TimetableEn
     record_setup(actor=actor, school_id=school.pk, subject=_subject(entry.group), what="timetable", action="removed")
 
 
+def _lesson_label(entry: TimetableEntry) -> str:
+    return f"{entry.get_weekday_display()} {entry.start_time:%H:%M}\N{EN DASH}{entry.end_time:%H:%M} {entry.subject}"
+
+
 def _group_of(request: HttpRequest, group_id: int) -> tuple[School, Group]:
     school = admin_of(request).school
     return school, get_object_or_404(Group.objects.select_related("year"), pk=group_id, school=school)
@@ -116,7 +120,7 @@ def timetable_entry_remove(request: HttpRequest, group_id: int, entry_id: int) -
         return confirm.confirmation_page(
             request,
             question=_("Remove this lesson from the timetable?"),
-            subject=f"{entry.get_weekday_display()} {entry.start_time:%H:%M}\N{EN DASH}{entry.end_time:%H:%M} {entry.subject}",
+            subject=_lesson_label(entry),
             consequence=_("The lesson disappears from the timetable of %(group)s.") % {"group": group.name},
             button=_("Remove lesson"),
             cancel_url=back,

@@ -66,10 +66,7 @@ def next_year_proposal(latest: SchoolYear) -> tuple[str, dt.date, dt.date]:
         start += dt.timedelta(weeks=1)
         end += dt.timedelta(weeks=1)
     match = _NAME.match(latest.name.strip())
-    if match:
-        name = f"{int(match.group(1)) + 1}-{int(match.group(2)) + 1}"
-    else:
-        name = f"{start.year}-{end.year}"
+    name = f"{int(match.group(1)) + 1}-{int(match.group(2)) + 1}" if match else f"{start.year}-{end.year}"
     return name, start, end
 
 
@@ -114,7 +111,9 @@ def school_year_save(*, actor: Account, school: School, form: SchoolYearForm) ->
     year.save()
     changed = changed_fields(year, stored)
     if changed:
-        record_setup(actor=actor, school_id=school.pk, subject=year.name, what="school_year", action="changed", fields=changed)
+        record_setup(
+            actor=actor, school_id=school.pk, subject=year.name, what="school_year", action="changed", fields=changed
+        )
     return year
 
 

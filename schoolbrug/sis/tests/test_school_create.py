@@ -51,6 +51,7 @@ class SchoolCreateTests(TestCase):
         self.assertTrue(admin.is_application_admin)
         self.assertFalse(admin.group_authorisation)
         self.assertEqual(admin.full_name, "Anna de Boer")
+        assert admin.account is not None
         self.assertEqual(admin.account.kind, Account.Kind.STAFF)
         self.assertEqual(admin.account.email, "beheer@delinde.nl")
         self.assertFalse(admin.account.has_usable_password())

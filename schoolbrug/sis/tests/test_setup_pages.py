@@ -21,6 +21,11 @@ from schoolbrug.sis.tests.test_invitations import NEW_PASSWORD, link_in
 
 
 class SetupTestCase(SchoolTestCase):
+    branch: Branch
+    lesson: TimetableEntry
+    other_branch: Branch
+    other_lesson: TimetableEntry
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -99,7 +104,9 @@ class AccessTests(SetupTestCase):
             if persona is not self.wim:
                 posts.append(reverse("staff:setup-year-next"))
             for url in posts:
-                self.assertEqual(client.post(url, {"confirm": "yes"}).status_code, 404, f"{persona.account.email} {url}")
+                self.assertEqual(
+                    client.post(url, {"confirm": "yes"}).status_code, 404, f"{persona.account.email} {url}"
+                )
         self.assertTrue(StaffMember.objects.get(pk=self.tess.record.pk).is_active)
         self.assertTrue(TimetableEntry.objects.filter(pk=self.lesson.pk).exists())
         self.assertEqual(SchoolYear.objects.filter(school=self.school).count(), 2)
@@ -172,7 +179,9 @@ class SchoolDataTests(SetupTestCase):
 
     def test_branches_are_added_and_edited(self) -> None:
         self.login_ada()
-        response = self.client.post(reverse("staff:setup-branch-new"), {"name": "Dependance West", "postcode": "7411ab"})
+        response = self.client.post(
+            reverse("staff:setup-branch-new"), {"name": "Dependance West", "postcode": "7411ab"}
+        )
         self.assertRedirects(response, reverse("staff:setup-school"))
         branch = Branch.objects.get(name="Dependance West")
         self.assertEqual((branch.school, branch.postcode), (self.school, "7411 AB"))
@@ -311,9 +320,15 @@ class TimetableTests(SetupTestCase):
         with count_queries() as small:
             self.client.get(url)
         TimetableEntry.objects.bulk_create(
-            TimetableEntry(group=self.group3, weekday=1 + i % 5, start_time=dt.time(8 + i // 5), end_time=dt.time(9 + i // 5), subject=f"Vak {i}")
+            TimetableEntry(
+                group=self.group3,
+                weekday=1 + i % 5,
+                start_time=dt.time(8 + i // 5),
+                end_time=dt.time(9 + i // 5),
+                subject=f"Vak {i}",
+            )
             for i in range(20)
-        )  # fmt: skip
+        )
         with count_queries() as large:
             response = self.client.get(url)
         self.assertEqual(len(response.context["entries"]), 21)
@@ -342,6 +357,7 @@ class StaffMemberTests(SetupTestCase):
         self.assertRedirects(response, reverse("staff:setup-staff"))
         bram = StaffMember.objects.get(school=self.school, last_name="Dijk")
         self.assertEqual(list(bram.groups.all()), [self.group5])
+        assert bram.account is not None
         self.assertEqual((bram.account.kind, bram.account.email), (Account.Kind.STAFF, "bram@test.nl"))
         [message] = mail.outbox
         self.assertEqual(message.to, ["bram@test.nl"])
@@ -368,9 +384,7 @@ class StaffMemberTests(SetupTestCase):
         self.assertRedirects(response, reverse("staff:setup-staff"))
         tess = StaffMember.objects.get(pk=self.tess.record.pk)
         self.assertTrue(tess.is_communication_admin)
-        self.assertEqual(
-            set(tess.group_links.values_list("group_id", flat=True)), {self.group5.pk, old.group_id}
-        )
+        self.assertEqual(set(tess.group_links.values_list("group_id", flat=True)), {self.group5.pk, old.group_id})
         self.assertEqual(mail.outbox, [])
 
     def test_an_address_of_another_staff_member_is_refused(self) -> None:
@@ -383,7 +397,9 @@ class StaffMemberTests(SetupTestCase):
         self.login_ada()
         ada = self.ada.record
         url = reverse("staff:setup-staff-member", args=[ada.pk])
-        data = self.staff_data(first_name="Ada", prefix="", last_name="Beheer", email="ada@test.nl", groups_this_year=[])
+        data = self.staff_data(
+            first_name="Ada", prefix="", last_name="Beheer", email="ada@test.nl", groups_this_year=[]
+        )
         response = self.client.post(url, data)
         self.assertEqual(response.status_code, 200)
         self.assertTrue(response.context["form"].non_field_errors())
@@ -398,7 +414,9 @@ class StaffMemberTests(SetupTestCase):
         StaffMember.objects.filter(pk=self.pim.record.pk).update(is_application_admin=True)
         self.login_ada()
         url = reverse("staff:setup-staff-member", args=[self.pim.record.pk])
-        data = self.staff_data(first_name="Pim", prefix="", last_name="Directeur", email="pim@test.nl", groups_this_year=[])
+        data = self.staff_data(
+            first_name="Pim", prefix="", last_name="Directeur", email="pim@test.nl", groups_this_year=[]
+        )
         self.assertRedirects(self.client.post(url, data), reverse("staff:setup-staff"))
         self.assertFalse(StaffMember.objects.get(pk=self.pim.record.pk).is_application_admin)
 
@@ -413,6 +431,7 @@ class StaffMemberTests(SetupTestCase):
         self.assertRedirects(response, reverse("staff:setup-staff"))
         tess = StaffMember.objects.select_related("account").get(pk=self.tess.record.pk)
         self.assertFalse(tess.is_active)
+        assert tess.account is not None
         self.assertFalse(tess.account.is_active)
         response = teacher.get(reverse("staff:groups"))
         self.assertEqual(response.status_code, 302)

@@ -63,7 +63,11 @@ class Command(BaseCommand):
             help="For a school that exists: invite its first administrator again (before he has activated).",
         )
         parser.add_argument(
-            "--no-input", "--noinput", action="store_false", dest="interactive", help="Never ask; fail when a value is missing."
+            "--no-input",
+            "--noinput",
+            action="store_false",
+            dest="interactive",
+            help="Never ask; fail when a value is missing.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -103,9 +107,7 @@ class Command(BaseCommand):
                 raise CommandError(self.describe(error)) from None
         self.report(result)
 
-    def collect(
-        self, options: dict[str, Any], *, interactive: bool, ask: Callable[[str], str]
-    ) -> dict[str, str]:
+    def collect(self, options: dict[str, Any], *, interactive: bool, ask: Callable[[str], str]) -> dict[str, str]:
         values: dict[str, str] = {}
         missing = []
         for name, question, required in FIELDS:
@@ -134,9 +136,13 @@ class Command(BaseCommand):
     def report(self, result: SchoolCreated) -> None:
         school, admin = result.school, result.administrator
         if result.created:
-            self.stdout.write(self.style.SUCCESS(f"Created school {school.name!r} (id {school.pk}) of {school.board.name!r}."))
+            self.stdout.write(
+                self.style.SUCCESS(f"Created school {school.name!r} (id {school.pk}) of {school.board.name!r}.")
+            )
             year = school.years.get(is_current=True)
-            self.stdout.write(f"Current school year {year.name}: {year.start_date:%d-%m-%Y} to {year.end_date:%d-%m-%Y}.")
+            self.stdout.write(
+                f"Current school year {year.name}: {year.start_date:%d-%m-%Y} to {year.end_date:%d-%m-%Y}."
+            )
         invitation = result.invitation
         if invitation is not None and invitation.delivery.failed:
             raise CommandError(
