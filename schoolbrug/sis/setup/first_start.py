@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import policies
 from ..models import Board, School, SchoolYear, StaffMember
 from .staff_invitations import StaffInvitation, staff_invite_by_operator
 
@@ -122,7 +123,7 @@ def school_create(data: NewSchool, *, base_url: str = "") -> SchoolCreated:
 
 
 def first_administrator(school: School) -> StaffMember | None:
-    return school.staff.filter(is_application_admin=True, is_active=True).order_by("pk").first()
+    return policies.active_administrators(school.pk).order_by("pk").first()
 
 
 def resend_first_invitation(school: School, *, base_url: str = "") -> SchoolCreated:

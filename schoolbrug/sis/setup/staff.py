@@ -116,10 +116,7 @@ def _check(actor: Account, school: School) -> StaffMember:
 def _other_active_admins(school: School, staff: StaffMember) -> int:
     # Locks the administrators' rows: concurrent demotions are taken one after the other.
     admins = list(
-        StaffMember.objects.select_for_update()
-        .filter(school=school, is_application_admin=True, is_active=True)
-        .exclude(pk=staff.pk)
-        .values_list("pk", flat=True)
+        policies.active_administrators(school.pk).select_for_update().exclude(pk=staff.pk).values_list("pk", flat=True)
     )
     return len(admins)
 
@@ -130,7 +127,7 @@ def staff_member_save(*, actor: Account, school: School, form: StaffMemberForm, 
     staff = form.instance
     creating = staff.pk is None
     stored = stored_values(staff, STAFF_FIELDS)
-    if stored.get("is_application_admin") and not staff.is_application_admin:
+    if stored.get("is_application_admin") and not policies.holds_administrator_role(staff):
         if staff.pk == admin.pk:
             raise ValidationError(
                 _("You cannot take away your own administrator right; ask another administrator."), code="self"
@@ -169,7 +166,7 @@ def staff_member_deactivate(*, actor: Account, staff: StaffMember, request: Http
         raise ValidationError(_("You cannot deactivate yourself; ask another administrator."), code="self")
     if not staff.is_active:
         raise ValidationError(_("%(name)s is already deactivated.") % {"name": staff.full_name}, code="inactive")
-    if staff.is_application_admin and _other_active_admins(staff.school, staff) == 0:
+    if policies.holds_administrator_role(staff) and _other_active_admins(staff.school, staff) == 0:
         raise ValidationError(_("The school needs at least one application administrator."), code="last_admin")
     staff.is_active = False
     staff.save(update_fields=["is_active", "updated_at"])

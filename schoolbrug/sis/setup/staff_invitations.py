@@ -173,7 +173,7 @@ def _message(*, staff: StaffMember, account: Account, raw_token: str, link: str,
         "username": account.email,
         "link": link,
         "existing_login": needs_current_password(account),
-        "is_admin": staff.is_application_admin,
+        "is_admin": policies.holds_administrator_role(staff),
         "expires_at": ActivationToken.objects.values_list("expires_at", flat=True).get(
             token_hash=hash_token(raw_token)
         ),
