@@ -5,7 +5,9 @@ only its hash stored, the e-mail sent after the transaction commits through `cor
 link built by `email_link` and kept out of the outbox (`mark_secret`).
 
 - A staff member without an account gets a new staff account (no usable password), linked at
-  once: nobody owns it yet.
+  once: nobody owns it yet. Until it is activated, inviting again sends a new link (the older
+  one stops working) to the address on the staff record; once activated, inviting is refused:
+  a forgotten password is reset from the login page.
 - A staff account that already exists under the address and belongs to no staff record is
   invited but linked only when the link is redeemed (`link_staff_on_redeem`), so a typo cannot
   hand somebody's working login the rights of this school. An address whose staff account is
@@ -119,23 +121,28 @@ def _invite(
 
 def _account_for(staff: StaffMember, email: str) -> tuple[Account, bool]:
     current = staff.account
-    if current is not None and current.email == email:
-        if not current.is_active and not current.has_usable_password():
-            current.is_active = True
-            current.save(update_fields=["is_active"])
-        return current, False
+    if current is not None and needs_current_password(current):
+        # His working login: a link would add nothing, and a forgotten password has its own page.
+        raise ValidationError(
+            _(
+                "%(name)s has already activated the account %(email)s; a forgotten password is reset from the login page."
+            ),
+            code="activated",
+            params={"name": staff.full_name, "email": current.email},
+        )
     holder = Account.objects.filter(kind=Account.Kind.STAFF, email=email).first()
-    if holder is not None:
-        if StaffMember.objects.filter(account=holder).exclude(pk=staff.pk).exists():
+    if holder is not None and holder != current:
+        if StaffMember.objects.filter(account=holder).exists():
             raise ValidationError(
                 _("The staff account %(email)s already belongs to another staff member."),
                 code="account_taken",
                 params={"email": email},
             )
-        return holder, False  # linked when redeemed
-    if current is not None and not needs_current_password(current):
-        # The address was corrected before anyone used the account: the login follows it.
+        return holder, False  # somebody's existing login: linked only when he redeems the link
+    if current is not None:
+        # Not activated yet: the login follows a corrected address, and may be used again.
         current.email = email
+        current.is_active = True
         current.save()
         return current, False
     account = Account.objects.create_account(

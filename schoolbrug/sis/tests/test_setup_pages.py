@@ -444,13 +444,44 @@ class StaffMemberTests(SetupTestCase):
 
     def test_invite_again_sends_a_new_link_and_an_admin_is_told_about_two_factor(self) -> None:
         self.login_ada()
-        StaffMember.objects.filter(pk=self.pim.record.pk).update(is_application_admin=True)
+        data = self.staff_data(is_application_admin="on", groups_this_year=[], email="nieuw@test.nl")
         with self.captureOnCommitCallbacks(execute=True):
-            response = self.client.post(reverse("staff:setup-staff-invite", args=[self.pim.record.pk]))
-        self.assertRedirects(response, reverse("staff:setup-staff-member", args=[self.pim.record.pk]))
+            self.client.post(reverse("staff:setup-staff-new"), data)
+        member = StaffMember.objects.get(email="nieuw@test.nl")
+        invite = reverse("staff:setup-staff-invite", args=[member.pk])
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(invite)
+        self.assertRedirects(response, reverse("staff:setup-staff-member", args=[member.pk]))
+        first, second = mail.outbox
+        self.assertIn("tweestapsverificatie", second.body)
+        # Only the newest link works.
+        old_link, new_link = (link_in(message)[0].split("/", 3)[3] for message in (first, second))
+        self.assertEqual(self.client_class().get(f"/{old_link}").status_code, 410)
+        response = self.client_class().post(
+            f"/{new_link}", {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+        )
+        self.assertRedirects(response, reverse("accounts:login"))
+
+    def test_an_activated_login_gets_no_new_link(self) -> None:
+        self.login_ada()
+        response = self.client.post(reverse("staff:setup-staff-invite", args=[self.pim.record.pk]), follow=True)
+        self.assertContains(response, "already activated")
+        self.assertEqual(mail.outbox, [])
+
+    def test_an_existing_staff_login_without_record_is_linked_only_when_it_confirms(self) -> None:
+        loose = Account.objects.create_account(kind=Account.Kind.STAFF, email="los@test.nl", password=PASSWORD)
+        member = StaffMember.objects.create(school=self.school, first_name="Los", last_name="Vast", email="los@test.nl")
+        self.login_ada()
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(reverse("staff:setup-staff-invite", args=[member.pk]))
+        member.refresh_from_db()
+        self.assertIsNone(member.account)
         [message] = mail.outbox
-        self.assertIn("tweestapsverificatie", message.body)
-        self.assertIn("bevestig met uw huidige wachtwoord", message.body)  # Pim already has a login
+        self.assertIn("bevestig met uw huidige wachtwoord", message.body)
+        path = "/" + link_in(message)[0].split("/", 3)[3]
+        self.client_class().post(path, {"password": PASSWORD})
+        member.refresh_from_db()
+        self.assertEqual(member.account, loose)
 
     def test_staff_list_query_count_does_not_grow(self) -> None:
         self.login_ada()
