@@ -125,7 +125,8 @@ def _account_for(staff: StaffMember, email: str) -> tuple[Account, bool]:
         # His working login: a link would add nothing, and a forgotten password has its own page.
         raise ValidationError(
             _(
-                "%(name)s has already activated the account %(email)s; a forgotten password is reset from the login page."
+                "%(name)s has already activated the account %(email)s; a forgotten password is reset from "
+                "the login page."
             ),
             code="activated",
             params={"name": staff.full_name, "email": current.email},
