@@ -74,7 +74,12 @@ class SisConfig(AppConfig):
                     "staff_member": _("staff member"),
                     "timetable": _("timetable"),
                 },
-                "action": {"created": _("created"), "changed": _("changed"), "removed": _("removed")},
+                "action": {
+                    "created": _("created"),
+                    "changed": _("changed"),
+                    "removed": _("removed"),
+                    "reactivated": _("employed again"),
+                },
             },
             models_with_fields=[
                 Pupil,

@@ -188,6 +188,25 @@ def staff_member_deactivate(*, actor: Account, staff: StaffMember, request: Http
     return ended
 
 
+@transaction.atomic
+def staff_member_reactivate(*, actor: Account, staff: StaffMember, request: HttpRequest | None = None) -> None:
+    """Employed again: his login works again with the password he had (a login that was never
+    activated needs a new invitation, as before)."""
+    _check(actor, staff.school)
+    staff = StaffMember.objects.select_for_update().select_related("account").get(pk=staff.pk)
+    if staff.is_active:
+        return
+    staff.is_active = True
+    staff.save(update_fields=["is_active", "updated_at"])
+    account = staff.account
+    if account is not None and not account.is_active:
+        account.is_active = True
+        account.save(update_fields=["is_active"])
+    record_setup(
+        actor=actor, school_id=staff.school_id, subject=staff.full_name, what="staff_member", action="reactivated"
+    )
+
+
 # Pages ----------------------------------------------------------------------------------------
 
 
@@ -275,3 +294,13 @@ def staff_deactivate_view(request: HttpRequest, staff_id: int) -> HttpResponse:
         return redirect(back)
     messages.success(request, _("%(name)s has been deactivated.") % {"name": staff.full_name})
     return redirect("staff:setup-staff")
+
+
+@staff_required
+@require_POST
+def staff_reactivate_view(request: HttpRequest, staff_id: int) -> HttpResponse:
+    school = admin_of(request).school
+    staff = get_object_or_404(StaffMember, pk=staff_id, school=school)
+    staff_member_reactivate(actor=actor_of(request), staff=staff, request=request)
+    messages.success(request, _("%(name)s is employed again and can log in.") % {"name": staff.full_name})
+    return redirect("staff:setup-staff-member", staff_id=staff.pk)

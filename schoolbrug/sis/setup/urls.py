@@ -30,4 +30,5 @@ urlpatterns: list = [
     path("setup/staff/<id:staff_id>/", staff.staff_edit, name="setup-staff-member"),
     path("setup/staff/<id:staff_id>/invite/", staff.staff_invite_view, name="setup-staff-invite"),
     path("setup/staff/<id:staff_id>/deactivate/", staff.staff_deactivate_view, name="setup-staff-deactivate"),
+    path("setup/staff/<id:staff_id>/reactivate/", staff.staff_reactivate_view, name="setup-staff-reactivate"),
 ]
