@@ -114,11 +114,10 @@ def _check(actor: Account, school: School) -> StaffMember:
 
 
 def _other_active_admins(school: School, staff: StaffMember) -> int:
-    # Locks the administrators' rows: concurrent demotions are taken one after the other.
-    admins = list(
-        policies.active_administrators(school.pk).select_for_update().exclude(pk=staff.pk).values_list("pk", flat=True)
-    )
-    return len(admins)
+    # Locks every active administrator's row, the target's included: of two administrators
+    # demoting each other at once, the second waits for the first and then no longer counts it.
+    admins = list(policies.active_administrators(school.pk).select_for_update().values_list("pk", flat=True))
+    return len([pk for pk in admins if pk != staff.pk])
 
 
 @transaction.atomic
@@ -161,7 +160,7 @@ def staff_member_deactivate(*, actor: Account, staff: StaffMember, request: Http
     """Marks him no longer employed, switches his login off and ends its sessions. Returns how
     many sessions were ended."""
     admin = _check(actor, staff.school)
-    staff = StaffMember.objects.select_for_update().select_related("account").get(pk=staff.pk)
+    staff = StaffMember.objects.select_for_update(of=("self",)).select_related("account").get(pk=staff.pk)
     if staff.pk == admin.pk:
         raise ValidationError(_("You cannot deactivate yourself; ask another administrator."), code="self")
     if not staff.is_active:
@@ -193,7 +192,7 @@ def staff_member_reactivate(*, actor: Account, staff: StaffMember, request: Http
     """Employed again: his login works again with the password he had (a login that was never
     activated needs a new invitation, as before)."""
     _check(actor, staff.school)
-    staff = StaffMember.objects.select_for_update().select_related("account").get(pk=staff.pk)
+    staff = StaffMember.objects.select_for_update(of=("self",)).select_related("account").get(pk=staff.pk)
     if staff.is_active:
         return
     staff.is_active = True
