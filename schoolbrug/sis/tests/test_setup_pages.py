@@ -192,6 +192,18 @@ class SchoolDataTests(SetupTestCase):
         self.assertContains(self.client.get(reverse("staff:setup-school")), "Dependance Zuid")
 
 
+    def test_school_page_query_count_does_not_grow_with_branches(self) -> None:
+        self.login_ada()
+        url = reverse("staff:setup-school")
+        with count_queries() as small:
+            self.assertEqual(self.client.get(url).status_code, 200)
+        Branch.objects.bulk_create(Branch(school=self.school, name=f"Vestiging {i}") for i in range(15))
+        with count_queries() as large:
+            response = self.client.get(url)
+        self.assertEqual(len(response.context["branches"]), 16)
+        assert_same_query_count(small, large, "school page")
+
+
 class SchoolYearTests(SetupTestCase):
     def test_next_year_keeps_the_weekdays_and_continues_the_name(self) -> None:
         name, start, end = next_year_proposal(self.year)  # 2026-09-01 (Tue) to 2027-07-16 (Fri)
