@@ -74,11 +74,20 @@ def validate(data: NewSchool) -> None:
     school = School(
         board=board, name=data.school_name, brin=data.brin, branch_code=data.branch_code, time_zone=data.time_zone
     )
-    for instance, fields in ((board, ["name"]), (school, ["name", "brin", "branch_code", "time_zone"])):
+    admin = StaffMember(
+        first_name=data.admin_first_name.strip() or "-",
+        prefix=data.admin_prefix.strip(),
+        last_name=data.admin_last_name.strip() or "-",
+    )
+    checks: list[tuple[Board | School | StaffMember, str, list[str]]] = [
+        (board, "board_", ["name"]),
+        (school, "", ["name", "brin", "branch_code", "time_zone"]),
+        (admin, "admin_", ["first_name", "prefix", "last_name"]),
+    ]
+    for instance, prefix, fields in checks:
         try:
             instance.clean_fields(exclude=[f.name for f in instance._meta.fields if f.name not in fields])
         except ValidationError as error:
-            prefix = "board_" if instance is board else ""
             for field, messages in error.message_dict.items():
                 errors.setdefault(prefix + field, []).extend(messages)
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zoneinfo
 from functools import cache
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -26,9 +27,14 @@ from .common import actor_of, admin_of, changed_fields, record_setup, stored_val
 ADDRESS_FIELDS = ["street", "house_number", "house_number_suffix", "postcode", "city"]
 
 
+# The areas of the tz database's own names; aliases such as "US/Eastern" or "Etc/GMT+1" are left out.
+AREAS = ("Africa/", "America/", "Antarctica/", "Asia/", "Atlantic/", "Australia/", "Europe/", "Indian/", "Pacific/")
+
+
 @cache
 def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
+    names = sorted(name for name in zoneinfo.available_timezones() if name.startswith(AREAS))
+    return [(name, name.replace("_", " ")) for name in names]
 
 
 # Forms ---------------------------------------------------------------------------------------
@@ -42,6 +48,16 @@ class SchoolForm(forms.ModelForm):
     class Meta:
         model = School
         fields = ["name", *ADDRESS_FIELDS, "phone", "email", "website", "brin", "branch_code", "time_zone"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        current = self.instance.time_zone
+        choices = time_zone_choices()
+        if current and current not in dict(choices):
+            # A valid zone stored another way (the command line, a sync) stays choosable.
+            time_zone = self.fields["time_zone"]
+            assert isinstance(time_zone, forms.ChoiceField)
+            time_zone.choices = [(current, current), *choices]
 
     def clean_postcode(self) -> str:
         return normalise_postcode(self.cleaned_data.get("postcode", ""))

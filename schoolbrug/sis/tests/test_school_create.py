@@ -102,9 +102,9 @@ class SchoolCreateTests(TestCase):
 
     def test_invalid_values_are_all_reported_and_nothing_is_written(self) -> None:
         with self.assertRaises(CommandError) as caught:
-            self.run_command(brin="ABCDEF", branch_code="x", admin_email="geen-adres")
+            self.run_command(brin="ABCDEF", branch_code="x", admin_email="geen-adres", admin_prefix="x" * 21)
         message = str(caught.exception)
-        for part in ("brin:", "branch_code:", "admin_email:", "Nothing was created"):
+        for part in ("brin:", "branch_code:", "admin_email:", "admin_prefix:", "Nothing was created"):
             self.assertIn(part, message)
         self.assertFalse(School.objects.exists() or Board.objects.exists() or Account.objects.exists())
         self.assertEqual(mail.outbox, [])

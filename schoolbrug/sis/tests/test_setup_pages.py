@@ -178,6 +178,17 @@ class SchoolDataTests(SetupTestCase):
         self.assertContains(response, "Een BRIN-code bestaat uit twee cijfers")
         self.assertEqual(School.objects.get(pk=self.school.pk).name, "OBS Testschool")
 
+    def test_the_list_offers_canonical_zones_and_keeps_the_schools_own(self) -> None:
+        School.objects.filter(pk=self.school.pk).update(time_zone="UTC")
+        self.login_ada()
+        form = self.client.get(reverse("staff:setup-school")).context["form"]
+        values = [value for value, _label in form.fields["time_zone"].choices]
+        self.assertEqual(values[0], "UTC")
+        self.assertIn("Europe/Amsterdam", values)
+        self.assertNotIn("US/Eastern", values)
+        data = {"name": "OBS Testschool", "time_zone": "UTC"}
+        self.assertRedirects(self.client.post(reverse("staff:setup-school"), data), reverse("staff:setup-school"))
+
     def test_branches_are_added_and_edited(self) -> None:
         self.login_ada()
         response = self.client.post(
@@ -190,7 +201,6 @@ class SchoolDataTests(SetupTestCase):
         branch.refresh_from_db()
         self.assertEqual(branch.name, "Dependance Zuid")
         self.assertContains(self.client.get(reverse("staff:setup-school")), "Dependance Zuid")
-
 
     def test_school_page_query_count_does_not_grow_with_branches(self) -> None:
         self.login_ada()
