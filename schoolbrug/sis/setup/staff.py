@@ -113,16 +113,23 @@ def _check(actor: Account, school: School) -> StaffMember:
     return admin
 
 
-def _other_active_admins(school: School, staff: StaffMember) -> int:
-    # Locks every active administrator's row, the target's included: of two administrators
-    # demoting each other at once, the second waits for the first and then no longer counts it.
-    admins = list(policies.active_administrators(school.pk).select_for_update().values_list("pk", flat=True))
-    return len([pk for pk in admins if pk != staff.pk])
+def _lock_administrators(school: School, admin: StaffMember) -> list[int]:
+    """Locks the rows of the school's active administrators, always first and in one order (so
+    two such writes never deadlock), and returns their ids. Of two administrators demoting or
+    deactivating each other at once, the second waits for the first and then no longer counts
+    it; an actor who lost his own right meanwhile is refused."""
+    admins = list(
+        policies.active_administrators(school.pk).select_for_update().order_by("pk").values_list("pk", flat=True)
+    )
+    if admin.pk not in admins:
+        raise PermissionDenied
+    return admins
 
 
 @transaction.atomic
 def staff_member_save(*, actor: Account, school: School, form: StaffMemberForm, year: SchoolYear | None) -> StaffMember:
     admin = _check(actor, school)
+    admins = _lock_administrators(school, admin)
     staff = form.instance
     creating = staff.pk is None
     stored = stored_values(staff, STAFF_FIELDS)
@@ -131,7 +138,7 @@ def staff_member_save(*, actor: Account, school: School, form: StaffMemberForm, 
             raise ValidationError(
                 _("You cannot take away your own administrator right; ask another administrator."), code="self"
             )
-        if staff.is_active and _other_active_admins(school, staff) == 0:
+        if staff.is_active and not [pk for pk in admins if pk != staff.pk]:
             raise ValidationError(_("The school needs at least one application administrator."), code="last_admin")
     staff.school = school
     staff = form.save()
@@ -160,12 +167,13 @@ def staff_member_deactivate(*, actor: Account, staff: StaffMember, request: Http
     """Marks him no longer employed, switches his login off and ends its sessions. Returns how
     many sessions were ended."""
     admin = _check(actor, staff.school)
+    admins = _lock_administrators(staff.school, admin)
     staff = StaffMember.objects.select_for_update(of=("self",)).select_related("account").get(pk=staff.pk)
     if staff.pk == admin.pk:
         raise ValidationError(_("You cannot deactivate yourself; ask another administrator."), code="self")
     if not staff.is_active:
         raise ValidationError(_("%(name)s is already deactivated.") % {"name": staff.full_name}, code="inactive")
-    if policies.holds_administrator_role(staff) and _other_active_admins(staff.school, staff) == 0:
+    if policies.holds_administrator_role(staff) and not [pk for pk in admins if pk != staff.pk]:
         raise ValidationError(_("The school needs at least one application administrator."), code="last_admin")
     staff.is_active = False
     staff.save(update_fields=["is_active", "updated_at"])
