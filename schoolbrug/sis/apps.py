@@ -14,13 +14,29 @@ class SisConfig(AppConfig):
 
         # An invitation links the guardian record to an existing account only when it is redeemed.
         register_redeem_handler(REFERENCE_PREFIX, link_guardian_on_redeem)
+        from .setup.staff_invitations import REFERENCE_PREFIX as STAFF_PREFIX
+        from .setup.staff_invitations import link_staff_on_redeem
+
+        register_redeem_handler(STAFF_PREFIX, link_staff_on_redeem)
         self.describe_audit_data()
 
     def describe_audit_data(self) -> None:
         from schoolbrug.accounts.audit_text import audit_vocabulary
 
         from .guardian_accounts.forms import NO, YES
-        from .models import EmergencyContact, Guardian, Guardianship, MedicalInfo, Pupil
+        from .models import (
+            Branch,
+            EmergencyContact,
+            Group,
+            Guardian,
+            Guardianship,
+            MedicalInfo,
+            Pupil,
+            School,
+            SchoolYear,
+            StaffMember,
+            TimetableEntry,
+        )
 
         yes_no = {YES: _("yes"), NO: _("no")}
         audit_vocabulary(
@@ -41,13 +57,42 @@ class SisConfig(AppConfig):
                 "name": _("name"),
                 "invited": _("invited"),
                 "activated": _("activated"),
+                "setup": _("set-up of"),
+                "action": _("action"),
+                "setup_fields": _("changed fields"),
             },
             values={
                 "export": {"guardian_accounts": _("guardian accounts")},
                 "active": yes_no,
                 "invited": yes_no,
                 "activated": yes_no,
+                "setup": {
+                    "school": _("school data"),
+                    "branch": _("branch"),
+                    "school_year": _("school year"),
+                    "group": _("group"),
+                    "staff_member": _("staff member"),
+                    "timetable": _("timetable"),
+                },
+                "action": {
+                    "created": _("created"),
+                    "changed": _("changed"),
+                    "removed": _("removed"),
+                    "reactivated": _("employed again"),
+                },
             },
-            models_with_fields=[Pupil, Guardian, Guardianship, EmergencyContact, MedicalInfo],
-            field_name_keys=["pupil_fields", "guardian_fields", "relation_fields"],
+            models_with_fields=[
+                Pupil,
+                Guardian,
+                Guardianship,
+                EmergencyContact,
+                MedicalInfo,
+                School,
+                Branch,
+                SchoolYear,
+                Group,
+                StaffMember,
+                TimetableEntry,
+            ],
+            field_name_keys=["pupil_fields", "guardian_fields", "relation_fields", "setup_fields"],
         )

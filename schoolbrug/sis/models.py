@@ -6,7 +6,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +22,14 @@ def validate_time_zone(value: str) -> None:
             code="unknown_time_zone",
             params={"value": value},
         )
+
+
+# BRIN: two digits and two letters or digits (DUO's "12AB"); the branch code (vestigingsnummer)
+# is two digits. Stored upper case, as DUO and EDEXML write them.
+brin_validator = RegexValidator(
+    r"^[0-9]{2}[A-Z0-9]{2}$", _("A BRIN code is two digits followed by two letters or digits, e.g. 12AB."), "brin"
+)
+branch_code_validator = RegexValidator(r"^[0-9]{2}$", _("A branch code is two digits, e.g. 00."), "branch_code")
 
 
 def _unique_external_key(model: str) -> models.UniqueConstraint:
@@ -52,7 +60,10 @@ class Board(ExternalKeyMixin, TimestampedModel):
 class School(ExternalKeyMixin, Address, TimestampedModel):
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="schools", verbose_name=_("board"))
     name = models.CharField(_("name"), max_length=200)
-    brin = models.CharField(_("BRIN code"), max_length=6, blank=True)
+    brin = models.CharField(_("BRIN code"), max_length=6, blank=True, validators=[brin_validator])
+    branch_code = models.CharField(
+        _("branch code"), max_length=2, blank=True, validators=[branch_code_validator], help_text=_("For example 00.")
+    )
     phone = models.CharField(_("telephone"), max_length=20, blank=True, validators=[phone_validator])
     email = models.EmailField(_("e-mail address"), blank=True)
     website = models.URLField(_("website"), blank=True)

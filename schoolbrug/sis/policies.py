@@ -61,6 +61,18 @@ def require_application_admin(user: Any, school_id: int | None = None) -> StaffM
     return staff
 
 
+def holds_administrator_role(staff: StaffMember) -> bool:
+    """Whether this staff record carries the application administrator role, active or not.
+    For the set-up pages that keep a school's last administrator and tell a new administrator
+    about two-factor authentication; who may act as administrator is `application_admin_of`."""
+    return staff.is_application_admin
+
+
+def active_administrators(school_id: int) -> QuerySet[StaffMember]:
+    """The school's active application administrators (at least one must remain)."""
+    return StaffMember.objects.filter(school_id=school_id, is_application_admin=True, is_active=True)
+
+
 def staff_pupils_visible_to(user: Any) -> QuerySet[Pupil]:
     """`pupils_visible_to` for staff pages: guardians reach pupils too, never through these."""
     if staff_member_of(user) is None:

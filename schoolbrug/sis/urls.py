@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import urls_audit, urls_guardian_accounts, views
+from .setup import urls as setup_urls
 
 app_name = "staff"
 
@@ -15,4 +16,5 @@ urlpatterns = [
     ),
     *urls_guardian_accounts.urlpatterns,  # guardian account overview, invitations, export
     *urls_audit.urlpatterns,  # the school's audit log
+    *setup_urls.urlpatterns,  # school set-up by the application administrator
 ]

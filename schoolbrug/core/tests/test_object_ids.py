@@ -30,7 +30,7 @@ from schoolbrug.portal.tests import records_data as rd
 from schoolbrug.portal.tests.helpers import enable_module
 from schoolbrug.records.models import CorrectionRequest, StandardisedTest
 from schoolbrug.sis.guardian_accounts.batch_models import InvitationBatch
-from schoolbrug.sis.models import Guardianship
+from schoolbrug.sis.models import Branch, Guardianship, TimetableEntry
 from schoolbrug.sis.testing import Persona, SchoolTestCase
 
 HUGE_IDS = ("9" * 23, str(MAX_OBJECT_ID + 1), str(MAX_OBJECT_ID))
@@ -122,6 +122,13 @@ class HugeIdsAnswer404Tests(SchoolTestCase):
             "batch_id": InvitationBatch.objects.create(
                 school=cls.school, created_by=cls.ada.user, client_key="0" * 32
             ).pk,
+            # School set-up (sis.setup): a branch, a lesson of the group above, a year, a teacher.
+            "branch_id": Branch.objects.create(school=cls.school, name="Dependance").pk,
+            "entry_id": TimetableEntry.objects.create(
+                group=cls.group3, weekday=1, start_time=dt.time(8, 30), end_time=dt.time(10), subject="Rekenen"
+            ).pk,
+            "year_id": cls.year.pk,
+            "staff_id": cls.tess.record.pk,
             "correction_id": CorrectionRequest.objects.create(
                 school=cls.school,
                 pupil=cls.sam,
