@@ -420,3 +420,4 @@ class GroupStaff(models.Model):
 
 
 from .guardian_accounts.batch_models import InvitationBatch, InvitationBatchItem  # noqa: E402,F401
+from .sync.upload_models import SyncUpload, SyncUploadFile  # noqa: E402,F401
