@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from .dataset import Dataset, Issue
@@ -35,9 +34,3 @@ def plan_issues(plan: Any) -> list[Issue]:
     """Problems the plan found against the records (another school's BRIN, an old school year)."""
     return list(getattr(plan, "issues", None) or [])
 
-
-def guardian_template_path() -> Path | None:
-    """The guardian CSV template offered on the upload page (documented with the reader)."""
-    folder = Path(__file__).resolve().parent / "templates_files"
-    found = sorted(folder.glob("*.csv")) if folder.is_dir() else []
-    return found[0] if found else None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from .. import policies
 from ..decorators import staff_required
-from . import engine, upload_selectors, upload_services
+from . import engine, guardians_csv, upload_selectors, upload_services
 from .forms import SyncUploadForm
 from .upload_models import SyncUpload
 
@@ -99,9 +99,8 @@ def sync_upload_discard(request: HttpRequest, upload_id: int) -> HttpResponse:
 
 @staff_required
 @require_GET
-def sync_guardian_template(request: HttpRequest) -> FileResponse:
+def sync_guardian_template(request: HttpRequest) -> HttpResponse:
     policies.require_application_admin(request.user)
-    path = engine.guardian_template_path()
-    if path is None:
-        raise Http404
-    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name, content_type="text/csv")
+    response = HttpResponse(guardians_csv.template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="guardians-template.csv"'
+    return response

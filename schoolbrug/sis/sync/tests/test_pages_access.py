@@ -171,3 +171,17 @@ class KeepingTests(SyncPagesTestCase):
         upload.refresh_from_db()
         self.assertEqual(upload.status, SyncUpload.Status.EXPIRED)
         self.assertFalse(upload.files.exists())
+
+
+class TemplateTests(SyncPagesTestCase):
+    def test_the_guardian_template_is_downloadable_from_the_upload_page(self) -> None:
+        self.login(self.ada)
+        page = self.client.get(reverse("staff:sync"), headers=EN)
+        url = reverse("staff:sync-guardian-template")
+        self.assertContains(page, f'href="{url}"')
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("attachment", response["Content-Disposition"])
+        from schoolbrug.sis.sync.guardians_csv import read_guardians_csv
+
+        self.assertEqual(read_guardians_csv("template.csv", response.content).issues, [])
