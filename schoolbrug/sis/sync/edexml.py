@@ -77,9 +77,24 @@ def _version(root: etree._Element) -> str:
     return "2.1"
 
 
+def _DOCTYPE_REFUSED() -> str:
+    return _("The file declares a DOCTYPE; Schoolbrug refuses DTDs and entities in uploaded XML.")
+
+
+def _declares_doctype(content: bytes) -> bool:
+    # Refused before parsing, so that no entity declaration (XXE, "billion laughs") is ever
+    # processed; the parser settings are the second line of defence. UTF-16 files are looked at too.
+    return any(
+        marker in content for marker in (b"<!DOCTYPE", "<!DOCTYPE".encode("utf-16-le"), "<!DOCTYPE".encode("utf-16-be"))
+    )
+
+
 def read_edexml(name: str, content: bytes) -> Dataset:
     """Reads one EDEXML file. Never raises on bad input: every problem becomes an `Issue`."""
     dataset = Dataset()
+    if _declares_doctype(content):
+        dataset.issues.append(Issue(Source(name, line=1), _DOCTYPE_REFUSED()))
+        return dataset
     try:
         tree = etree.fromstring(content, _parser()).getroottree()
     except etree.XMLSyntaxError as error:
@@ -89,12 +104,7 @@ def read_edexml(name: str, content: bytes) -> Dataset:
         )
         return dataset
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        dataset.issues.append(
-            Issue(
-                Source(name, line=1),
-                _("The file declares a DOCTYPE; Schoolbrug refuses DTDs and entities in uploaded XML."),
-            )
-        )
+        dataset.issues.append(Issue(Source(name, line=1), _DOCTYPE_REFUSED()))
         return dataset
     root = tree.getroot()
     if root.tag != "EDEX":

@@ -41,8 +41,11 @@ class Column:
 
 COLUMNS = (
     Column("pupil_key", ("pupilkey", "leerlingkey", "leerlingsleutel", "leerlingnummer", "leerling"), required=True),
-    Column("guardian_key", ("guardiankey", "verzorgerkey", "verzorgersleutel", "verzorgernummer", "ouderkey"),
-           required=True),  # fmt: skip
+    Column(
+        "guardian_key",
+        ("guardiankey", "verzorgerkey", "verzorgersleutel", "verzorgernummer", "ouderkey"),
+        required=True,
+    ),
     Column("first_name", ("firstname", "givenname", "voornaam", "roepnaam")),
     Column("prefix", ("prefix", "middlename", "tussenvoegsel", "voorvoegsel")),
     Column("last_name", ("lastname", "familyname", "achternaam"), required=True),
@@ -61,10 +64,25 @@ COLUMNS = (
     Column("app_invitation", ("appinvitation", "invite", "uitnodigingapp", "appuitnodiging", "uitnodigen")),
 )
 TEMPLATE_HEADER = (
-    "pupil_key", "guardian_key", "first_name", "prefix", "last_name", "initials", "relation", "email",
-    "phone_mobile", "phone_home", "phone_work", "street", "house_number", "postcode", "city", "country",
-    "portal_access", "app_invitation",
-)  # fmt: skip
+    "pupil_key",
+    "guardian_key",
+    "first_name",
+    "prefix",
+    "last_name",
+    "initials",
+    "relation",
+    "email",
+    "phone_mobile",
+    "phone_home",
+    "phone_work",
+    "street",
+    "house_number",
+    "postcode",
+    "city",
+    "country",
+    "portal_access",
+    "app_invitation",
+)
 
 # Words a school's administration writes for the relation, Dutch and English → Guardianship.Relation.
 RELATIONS = {
@@ -74,17 +92,36 @@ RELATIONS = {
     "stepparent": ("stiefouder", "stiefmoeder", "stiefvader", "stepparent", "stepmother", "stepfather"),
     "foster_parent": ("pleegouder", "pleegmoeder", "pleegvader", "fosterparent", "fostermother", "fosterfather"),
     "carer": ("verzorger", "verzorgster", "voogd", "carer", "caregiver", "guardian", "legalguardian"),
-    "grandparent": ("grootouder", "grootmoeder", "grootvader", "oma", "opa", "grandparent", "grandmother",
-                    "grandfather"),
+    "grandparent": (
+        "grootouder",
+        "grootmoeder",
+        "grootvader",
+        "oma",
+        "opa",
+        "grandparent",
+        "grandmother",
+        "grandfather",
+    ),
     "other": ("anders", "overig", "other", "relative", "familielid"),
-}  # fmt: skip
+}
 RELATION_BY_WORD = {word: value for value, words in RELATIONS.items() for word in words}
 YES = {"ja", "j", "yes", "y", "1", "true", "waar", "x"}
 NO = {"nee", "n", "no", "0", "false", "onwaar"}
 PERSONAL_FIELDS = (
-    "first_name", "prefix", "last_name", "initials", "email", "phone_mobile", "phone_home", "phone_work",
-    "street", "house_number", "postcode", "city", "country",
-)  # fmt: skip
+    "first_name",
+    "prefix",
+    "last_name",
+    "initials",
+    "email",
+    "phone_mobile",
+    "phone_home",
+    "phone_work",
+    "street",
+    "house_number",
+    "postcode",
+    "city",
+    "country",
+)
 LINK_FIELDS = ("relation", "portal_access", "app_invitation")
 
 
@@ -118,8 +155,10 @@ def decode(name: str, content: bytes, dataset: Dataset) -> str | None:
         dataset.issues.append(
             Issue(
                 Source(name, line=line),
-                _("The file is not UTF-8 text (a byte that is not UTF-8 at position %(column)s). "
-                  "Save it as “CSV UTF-8” and upload it again.")  # fmt: skip
+                _(
+                    "The file is not UTF-8 text (a byte that is not UTF-8 at position %(column)s). "
+                    "Save it as “CSV UTF-8” and upload it again."
+                )
                 % {"column": error.start - content.rfind(b"\n", 0, error.start)},
             )
         )
@@ -212,15 +251,15 @@ def read_guardians_csv(name: str, content: bytes) -> Dataset:
             )
     except csv.Error as error:
         dataset.issues.append(
-            Issue(Source(name, line=reader.line_num), _("The CSV cannot be read here (%(detail)s).") % {"detail": error})
+            Issue(
+                Source(name, line=reader.line_num), _("The CSV cannot be read here (%(detail)s).") % {"detail": error}
+            )
         )
     dataset.guardians.extend(guardians.values())
     return dataset
 
 
-def _read_row(
-    name: str, line: int, row: list[str], positions: dict[str, int], dataset: Dataset
-) -> GuardianData | None:
+def _read_row(name: str, line: int, row: list[str], positions: dict[str, int], dataset: Dataset) -> GuardianData | None:
     values = {field: (row[index].strip() if index < len(row) else "") for field, index in positions.items()}
     source = Source(name, line=line)
     problems: list[str] = []
@@ -232,8 +271,10 @@ def _read_row(
         relation = RELATION_BY_WORD.get(_word(values["relation"]), "")
         if not relation:
             problems.append(
-                _("the relation “%(value)s” is unknown (use for example moeder, vader, ouder, verzorger, "
-                  "mother, father, parent, carer)")  # fmt: skip
+                _(
+                    "the relation “%(value)s” is unknown (use for example moeder, vader, ouder, verzorger, "
+                    "mother, father, parent, carer)"
+                )
                 % {"value": values["relation"]}
             )
     email = values.get("email", "")
