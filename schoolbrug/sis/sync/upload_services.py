@@ -30,6 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .. import policies
+from .service import SyncPlan
 from .upload_models import SyncUpload, SyncUploadFile
 
 logger = logging.getLogger(__name__)
@@ -124,7 +125,12 @@ def upload_files(upload: SyncUpload) -> list[tuple[str, bytes]]:
 def _canonical(value: Any) -> Any:
     """A JSON-able form of a plan that does not depend on the order of lists or on object identity."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        # Private fields (the plan's write list) repeat what the visible plan says.
+        return {
+            f.name: _canonical(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if not f.name.startswith("_") and f.name != "applied"
+        }
     if isinstance(value, models.Model):
         return [value._meta.label, value.pk]
     if isinstance(value, dict):
@@ -187,19 +193,12 @@ def _finish(upload_id: int, *, status: str, outcome: str, remove_files: bool, **
         _mark(upload_id, status=status, outcome=outcome, finished_at=now, step=SyncUpload.Step.WAITING, **fields)
 
 
-def counts_of(plan: Any) -> dict[str, dict[str, int]]:
-    """Added, changed, left and unchanged per kind, for the result page."""
-    counts: dict[str, dict[str, int]] = {}
-    for kind in KINDS:
-        part = getattr(plan, kind, None)
-        if part is None:
-            continue
-        counts[kind] = {
-            name: (value if isinstance(value, int) else len(value))
-            for name in ("added", "changed", "left", "unchanged")
-            if (value := getattr(part, name, None)) is not None
-        }
-    return counts
+def counts_of(plan: SyncPlan) -> dict[str, dict[str, int]]:
+    """Added, changed, left and unchanged per kind, kept for the result page."""
+    return {
+        kind: dict(zip(("added", "changed", "left", "unchanged"), part.counts(), strict=True))
+        for kind, part in plan.kinds()
+    }
 
 
 def kind_labels() -> dict[str, str]:
@@ -211,26 +210,20 @@ def result_rows(upload: SyncUpload) -> list[dict[str, Any]]:
     return [{"key": kind, "label": labels[kind], "counts": upload.counts.get(kind, {})} for kind in KINDS]
 
 
-def plan_kinds(plan: Any) -> list[dict[str, Any]]:
-    """The plan per kind for the preview, in a fixed order, with translated headings."""
+def plan_kinds(plan: SyncPlan) -> list[dict[str, Any]]:
+    """The plan per kind for the preview, in the engine's order, with translated headings."""
     labels = kind_labels()
-    kinds = []
-    for kind in KINDS:
-        part = getattr(plan, kind, None)
-        if part is None:
-            continue
-        unchanged = getattr(part, "unchanged", 0)
-        kinds.append(
-            {
-                "key": kind,
-                "label": labels[kind],
-                "added": list(getattr(part, "added", [])),
-                "changed": list(getattr(part, "changed", [])),
-                "left": list(getattr(part, "left", [])),
-                "unchanged": unchanged if isinstance(unchanged, int) else len(unchanged),
-            }
-        )
-    return kinds
+    return [
+        {
+            "key": kind,
+            "label": labels[kind],
+            "added": part.added,
+            "changed": part.changed,
+            "left": part.left,
+            "unchanged": len(part.unchanged),
+        }
+        for kind, part in plan.kinds()
+    ]
 
 
 def sync_upload_discard(*, actor: Any, upload: SyncUpload) -> bool:
@@ -269,7 +262,7 @@ def sync_upload_run(*, upload_id: int) -> SyncUpload:
             dataset = engine.read_files(upload_files(upload))
             _mark(upload_id, step=SyncUpload.Step.COMPARING)
             plan = engine.sync_plan(school=upload.school, dataset=dataset)
-            issues = [str(issue) for issue in [*dataset.issues, *engine.plan_issues(plan)]]
+            issues = [str(issue) for issue in engine.plan_issues(plan)]
             if issues:
                 _finish(
                     upload_id,
@@ -284,6 +277,17 @@ def sync_upload_run(*, upload_id: int) -> SyncUpload:
             else:
                 _mark(upload_id, step=SyncUpload.Step.WRITING)
                 applied = engine.sync_apply(actor=actor, school=upload.school, dataset=dataset)
+                if not applied.applied:
+                    # The plan under the apply's lock found a problem the preview had not: nothing written.
+                    _finish(
+                        upload_id,
+                        status=SyncUpload.Status.FAILED,
+                        outcome=SyncUpload.Outcome.INVALID,
+                        remove_files=False,
+                        problems=[str(issue) for issue in applied.issues],
+                    )
+                    upload.refresh_from_db()
+                    return upload
                 _finish(
                     upload_id,
                     status=SyncUpload.Status.DONE,

@@ -61,7 +61,7 @@ def sync_upload_detail(request: HttpRequest, upload_id: int) -> HttpResponse:
         files = upload_services.upload_files(upload)
         dataset = engine.read_files(files)
         plan = engine.sync_plan(school=upload.school, dataset=dataset)
-        issues = [*dataset.issues, *engine.plan_issues(plan)]
+        issues = engine.plan_issues(plan)
         context.update(
             files=[(name, len(content)) for name, content in files],
             dataset=dataset,
