@@ -30,7 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .. import policies
-from .service import SyncPlan
+from .service import FieldChange, SyncPlan
 from .upload_models import SyncUpload, SyncUploadFile
 
 logger = logging.getLogger(__name__)
@@ -125,11 +125,13 @@ def upload_files(upload: SyncUpload) -> list[tuple[str, bytes]]:
 def _canonical(value: Any) -> Any:
     """A JSON-able form of a plan that does not depend on the order of lists or on object identity."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        # Private fields (the plan's write list) repeat what the visible plan says.
+        # Private fields (the plan's write list) repeat what the visible plan says; translated
+        # texts (field names, notes, problems) differ by language, not by what would be written.
+        skipped = {"applied", "notes", "issues", *(("label",) if isinstance(value, FieldChange) else ())}
         return {
             f.name: _canonical(getattr(value, f.name))
             for f in dataclasses.fields(value)
-            if not f.name.startswith("_") and f.name != "applied"
+            if not f.name.startswith("_") and f.name not in skipped
         }
     if isinstance(value, models.Model):
         return [value._meta.label, value.pk]
@@ -159,8 +161,13 @@ def _enqueue(upload_id: int) -> None:
     apply_sync_upload.enqueue(upload_id)
 
 
-def sync_upload_confirm(*, actor: Any, upload: SyncUpload, fingerprint: str) -> SyncUpload:
-    """Queues the apply of the preview the administrator saw. A second confirm changes nothing."""
+def sync_upload_confirm(*, actor: Any, upload: SyncUpload, fingerprint: str, language: str = "") -> SyncUpload:
+    """Queues the apply of the preview the administrator saw. A second confirm changes nothing.
+
+    `language`: the language the preview was shown in. The plan shows values as words of that
+    language ("enrolled" → "left"), so the worker plans in it to compare like with like."""
+    if language not in dict(settings.LANGUAGES):
+        language = translation.get_language() or settings.LANGUAGE_CODE
     if not policies.is_application_admin(actor, upload.school_id):
         raise PermissionDenied
     with transaction.atomic():
@@ -170,7 +177,7 @@ def sync_upload_confirm(*, actor: Any, upload: SyncUpload, fingerprint: str) -> 
             confirmed_plan=fingerprint[:64],
             applied_by=actor,
             queued_at=timezone.now(),
-            language=translation.get_language() or settings.LANGUAGE_CODE,
+            language=language,
             stale=False,
         )
         if queued:

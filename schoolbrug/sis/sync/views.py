@@ -84,7 +84,9 @@ def sync_upload_apply(request: HttpRequest, upload_id: int) -> HttpResponse:
     upload = upload_selectors.get_sync_upload_for_user_or_404(request.user, upload_id)
     fingerprint = request.POST.get("plan", "")
     if upload.status == SyncUpload.Status.UPLOADED and len(fingerprint) == 64:
-        upload_services.sync_upload_confirm(actor=request.user, upload=upload, fingerprint=fingerprint)
+        upload_services.sync_upload_confirm(
+            actor=request.user, upload=upload, fingerprint=fingerprint, language=request.POST.get("language", "")
+        )
     return redirect("staff:sync-upload", upload_id=upload.pk)
 
 

@@ -29,7 +29,7 @@ BRIN = "12AB"
 
 def export(**fields: Any) -> Export:
     defaults: dict[str, Any] = {"brin": BRIN, "school_year": "2026-2027", "pupils": 6, "groups": 2}
-    return Export(**{**defaults, "teachers": 0, "guardians": 8, **fields})
+    return Export(**{**defaults, "teachers": 2, "guardians": 8, **fields})
 
 
 class SyncPageTestCase(SchoolTestCase):
@@ -52,14 +52,17 @@ class SyncPageTestCase(SchoolTestCase):
         self.assertEqual(response.status_code, 200)
         return response
 
-    def fingerprint(self, response: Any) -> str:
-        found = re.search(r'name="plan" value="([0-9a-f]{64})"', response.content.decode())
-        assert found is not None
-        return found.group(1)
+    def fingerprint(self, response: Any) -> dict[str, str]:
+        """The hidden fields of the preview's Apply form, as the browser posts them."""
+        form = response.content.decode().split('data-testid="apply-form"')[1].split("</form>")[0]
+        fields = dict(re.findall(r'<input type="hidden" name="(plan|language)" value="([^"]*)"', form))
+        self.assertEqual(len(fields["plan"]), 64)
+        return fields
 
-    def apply(self, upload: SyncUpload, fingerprint: str) -> Any:
+    def apply(self, upload: SyncUpload, form: dict[str, str] | str) -> Any:
+        data = form if isinstance(form, dict) else {"plan": form}
         with self.captureOnCommitCallbacks(execute=True):
-            return self.client.post(reverse("staff:sync-upload-apply", args=[upload.pk]), {"plan": fingerprint})
+            return self.client.post(reverse("staff:sync-upload-apply", args=[upload.pk]), data)
 
     def sync_directly(self, data: Export) -> None:
         dataset = engine.read_files([("EDEX.XML", data.edexml()), ("verzorgers.csv", data.guardians_csv())])
@@ -75,7 +78,7 @@ class PreviewTests(SyncPageTestCase):
         self.assertIn('data-kind="pupils" data-added="6" data-changed="0" data-left="2"', body)
         self.assertIn('data-kind="guardians" data-added="8"', body)
         self.assertIn('data-kind="groups" data-added="2"', body)
-        self.assertIn('data-kind="staff" data-added="0"', body)
+        self.assertIn('data-kind="staff" data-added="2"', body)
         # The enrolled pupils the full export does not list would be marked left, by name.
         left = body[body.index('data-testid="left-pupils"') :]
         self.assertIn("Sam Bakker", left[: left.index("</ul>")])
@@ -95,12 +98,14 @@ class PreviewTests(SyncPageTestCase):
         table = response.content.decode().split('data-testid="changed-pupils"')[1].split("</table>")[0]
         self.assertIn(first["first_name"], table)
         self.assertIn("Annemarie", table)
-        self.assertIn("First name", table)
+        self.assertIn("first name", table.lower())
 
     def test_every_problem_names_the_file_and_the_line_and_nothing_can_be_applied(self) -> None:
         data = export()
         csv = data.guardians_csv().decode("utf-8-sig").splitlines()
-        csv.append(csv[1].replace(csv[1].split(";")[0], "ONBEKEND", 1))  # a pupil the EDEXML does not have
+        row = csv[1].split(";")
+        row[0], row[1] = "ONBEKEND", "V-NIEUW"  # a new guardian of a pupil the EDEXML does not have
+        csv.append(";".join(row))
         files = [
             SimpleUploadedFile("EDEX.XML", data.edexml()),
             SimpleUploadedFile("ouders.csv", "\n".join(csv).encode()),
@@ -147,7 +152,7 @@ class ApplyTests(SyncPageTestCase):
         self.assertFalse(Pupil.objects.filter(external_key__startswith="LL").exists())
         page = self.client.get(url, headers=EN)
         self.assertContains(page, 'data-status="queued"')
-        self.assertContains(page, f'hx-get="{url}"')  # polled with htmx
+        self.assertContains(page, f'data-hx-get="{url}"')  # polled with htmx
         self.assertContains(page, '<noscript><meta http-equiv="refresh"')  # and refreshed without JS
         polled = self.client.get(url, headers={**EN, "HX-Request": "true"})
         self.assertTrue(polled.content.decode().lstrip().startswith('<section id="sync-progress"'))
