@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from schoolbrug.accounts import audit
 from schoolbrug.accounts.models import Account
+from schoolbrug.core.numbers import shown
 
 from ..models import (
     Board,
@@ -134,7 +135,7 @@ def read_files(files: Sequence[tuple[str, bytes]]) -> Dataset:
 
 def _too_big(size: int) -> str:
     return _("The upload is too large (%(size)s MB; at most %(limit)s MB per file, %(total)s MB together).") % {
-        "size": f"{size / 1024 / 1024:.1f}",
+        "size": shown(round(size / 1024 / 1024, 1)),
         "limit": MAX_FILE_BYTES // 1024 // 1024,
         "total": MAX_TOTAL_BYTES // 1024 // 1024,
     }
@@ -309,7 +310,7 @@ def _show(value: Any) -> str:
 
 
 def _label(model: type[models.Model], name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name)
+    return str(getattr(model._meta.get_field(name), "verbose_name", name))
 
 
 def _group_key(year: str, key: str) -> str:
@@ -429,6 +430,7 @@ class _Planner:
             ("guardians", ds.guardians),
         ):
             seen: dict[str, Any] = {}
+            record: Any
             for record in records:
                 if not record.key:
                     self.issue(record.source, _("A record without a key cannot be synchronised."))
@@ -612,7 +614,7 @@ class _Planner:
             self._remove_missing_groups()
             return
         by_eck = {p.eck_id: p for p in self.pupils if p.eck_id}
-        by_name = {
+        by_name: dict[tuple[str, str, dt.date | None], Pupil] = {
             (p.first_name.casefold(), p.last_name.casefold(), p.birth_date): p
             for p in self.pupils
             if not p.external_key
@@ -845,10 +847,10 @@ class _Planner:
             for pupil_key in data.pupil_keys:
                 pupil = self.pupil_by_key[pupil_key]
                 assert pupil is not None
-                link = current.get(pupil.pk) if pupil.pk is not None else None
+                found = current.get(pupil.pk) if pupil.pk is not None else None
                 if pupil.pk is not None:
                     wanted_pupils.add(pupil.pk)
-                if link is None:
+                if found is None:
                     self.ops.links_add.append((data.key, pupil_key, data))
                     changes.append(FieldChange("pupils", _("child"), "", pupil.display_name))
                     continue
@@ -857,9 +859,9 @@ class _Planner:
                     "portal_access": data.portal_access,
                     "app_invitation": data.app_invitation,
                 }
-                link_changes = self._compare(link, link_wanted, self.ops.link_update_fields)
+                link_changes = self._compare(found, link_wanted, self.ops.link_update_fields)
                 if link_changes:
-                    self.ops.link_updates.append(link)
+                    self.ops.link_updates.append(found)
                     changes.extend(
                         FieldChange(c.field, f"{c.label} ({pupil.display_name})", c.before, c.after)
                         for c in link_changes
@@ -956,12 +958,13 @@ def _write(planner: _Planner, plan: SyncPlan, now: dt.datetime) -> School:
         for model_list in (ops.new_pupils, ops.new_staff, ops.new_guardians):
             for obj in model_list:
                 obj.school = school
-    year = ops.school_year
+    year: SchoolYear | None = ops.school_year
     if ops.new_year is not None:
         ops.new_year.school = school
         ops.new_year.save()
         year = ops.new_year
 
+    assert year is not None
     # Groups and their year levels.
     for group in ops.new_groups:
         group.school, group.year = school, year
@@ -985,10 +988,8 @@ def _write(planner: _Planner, plan: SyncPlan, now: dt.datetime) -> School:
     _update(Pupil, ops.pupil_updates, ops.pupil_update_fields, now)
     if ops.placements:
         pupils = planner.pupil_by_key
-        existing = {
-            p.pupil_id: p
-            for p in Placement.objects.filter(year=year, pupil_id__in=[pupils[k].pk for k in ops.placements])
-        }
+        pupil_ids = [pupil.pk for pupil in (pupils[k] for k in ops.placements) if pupil is not None]
+        existing = {p.pupil_id: p for p in Placement.objects.filter(year=year, pupil_id__in=pupil_ids)}
         moved, new = [], []
         for pupil_key, group_key in ops.placements.items():
             pupil = pupils[pupil_key]
@@ -1023,18 +1024,18 @@ def _write(planner: _Planner, plan: SyncPlan, now: dt.datetime) -> School:
     _update(Guardianship, ops.link_updates, ops.link_update_fields, now)
     if ops.links_add:
         links = []
-        for guardian_key, pupil_key, data in ops.links_add:
+        for guardian_key, pupil_key, row in ops.links_add:
             link = Guardianship(
                 guardian=planner.guardian_by_key[guardian_key],
                 pupil=planner.pupil_by_key[pupil_key],
-                relation=data.relation or Guardianship.Relation.PARENT,
+                relation=row.relation or Guardianship.Relation.PARENT,
                 created_at=now,
                 updated_at=now,
             )
-            if data.portal_access is not None:
-                link.portal_access = data.portal_access
-            if data.app_invitation is not None:
-                link.app_invitation = data.app_invitation
+            if row.portal_access is not None:
+                link.portal_access = row.portal_access
+            if row.app_invitation is not None:
+                link.app_invitation = row.app_invitation
             links.append(link)
         Guardianship.objects.bulk_create(links, batch_size=BATCH)
     return school

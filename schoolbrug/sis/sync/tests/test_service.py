@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
 
 from schoolbrug.accounts.audit import AuditEvent
 from schoolbrug.sis.models import (
@@ -47,6 +48,7 @@ def writes(queries: list[dict[str, str]]) -> list[str]:
 
 class SyncTestCase(TestCase):
     def setUp(self) -> None:
+        self.enterContext(translation.override("en"))
         self.school, self.previous, self.current = make_school("OBS De Linde")
         self.school.brin = "12AB"
         self.school.save()
@@ -139,7 +141,7 @@ class ReimportTests(SyncTestCase):
         plan = self.apply(Export(left_out={"LL00004"}))
         self.assertEqual([r.key for r in plan.pupils.left], ["LL00004"])
         pupil = Pupil.objects.get(external_key="LL00004")
-        self.assertEqual((pupil.status, pupil.left_on), (Pupil.Status.LEFT, dt.date.today()))
+        self.assertEqual((pupil.status, pupil.left_on), (Pupil.Status.LEFT, timezone.localdate()))
         self.assertTrue(Placement.objects.filter(pupil=pupil).exists())
         # The guardian of that pupil is not in the guardian file either: the link goes, the record stays.
         self.assertEqual([r.key for r in plan.guardians.left], ["V00007"])
