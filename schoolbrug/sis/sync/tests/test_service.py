@@ -192,13 +192,38 @@ class ReimportTests(SyncTestCase):
         plan = sync_plan(school=self.school, dataset=read_files(self.files(export)))
         [change] = plan.pupils.changed
         self.assertTrue(change.edited_by_hand)
-        self.assertEqual([(c.field, c.before, c.after) for c in change.changes], [("last_name", "Handmatig", "Nieuw")])
+        self.assertEqual(
+            [(c.field, c.before, c.after, c.edited_by_hand) for c in change.changes],
+            [("last_name", "Handmatig", "Nieuw", True)],
+        )
         self.assertEqual(plan.edited_by_hand, [change])
         self.apply(export)
         pupil.refresh_from_db()
         self.assertEqual(pupil.last_name, "Nieuw")
         # Synchronised now: the next plan no longer calls it edited by hand.
         self.assertEqual(sync_plan(school=self.school, dataset=read_files(self.files(export))).edited_by_hand, [])
+
+    def test_an_edit_in_schoolbrug_is_kept_while_the_file_still_says_the_same(self) -> None:
+        self.apply()
+        pupil = Pupil.objects.get(external_key="LL00002")
+        pupil.called_name = "Sannie"
+        pupil.save()
+        link = Guardianship.objects.get(guardian__external_key="V00003")
+        link.app_invitation = False  # the CSV says "ja"; the school switched it off
+        link.save()
+        other_group = Group.objects.get(external_key="2026-2027/G000")
+        Placement.objects.filter(pupil=pupil).update(group=other_group)
+        with CaptureQueriesContext(connection) as queries:
+            plan = self.apply()
+        self.assertEqual(writes(queries.captured_queries), [])
+        self.assertEqual(plan.summary().split(";")[:2], ["pupils +0 ~0 -0 =30", " guardians +0 ~0 -0 =48"])
+        kept = {r.key: [(c.field, c.before, c.after) for c in r.kept] for r in plan.kept_edits}
+        self.assertEqual(kept["LL00002"], [("called_name", "Sannie", "Sanne"), ("group", "Groep 1A", "Groep 3A")])
+        self.assertEqual(kept["V00003"], [("app_invitation", "no", "yes")])
+        pupil.refresh_from_db()
+        link.refresh_from_db()
+        self.assertEqual((pupil.called_name, link.app_invitation), ("Sannie", False))
+        self.assertEqual(Placement.objects.get(pupil=pupil).group, other_group)
 
     def test_fifty_changes_and_a_move_to_another_group(self) -> None:
         self.apply(Export(pupils=60, guardians=90))
