@@ -249,8 +249,9 @@ class SyncPlan:
 
     @property
     def has_changes(self) -> bool:
-        new_year = self._ops is not None and self._ops.new_year is not None
-        return self.create_school or new_year or any(k.added or k.changed or k.left for _n, k in self.kinds())
+        # Also a record whose only change is the file's values kept in `sis_values` is written.
+        pending = self._ops is not None and self._ops.pending()
+        return self.create_school or pending or any(k.added or k.changed or k.left for _n, k in self.kinds())
 
     @property
     def edited_by_hand(self) -> list[RecordChange]:
@@ -297,6 +298,11 @@ class _Operations:
     link_updates: list[Guardianship] = field(default_factory=list)
     link_update_fields: set[str] = field(default_factory=set)
     links_remove: list[int] = field(default_factory=list)
+
+    def pending(self) -> bool:
+        return self.new_year is not None or any(
+            value for value in vars(self).values() if isinstance(value, list | dict)
+        )
 
 
 _UNSEEN = object()
@@ -370,6 +376,13 @@ class _Planner:
         self.moved_pupils: list[int] = []
         self.staff_by_key: dict[str, StaffMember] = {}
         self.guardian_by_key: dict[str, Guardian] = {}
+        self.for_next_year = False
+
+    @property
+    def group_field(self) -> str:
+        # The placement is per school year; so is the group the file gave (current and next year
+        # can both be synchronised).
+        return f"group {self.plan.school_year}"
 
     # -- entry ---------------------------------------------------------------------------------
 
@@ -450,6 +463,17 @@ class _Planner:
             )
             self.plan.notes.append(_("The school year %(year)s will be created.") % {"year": wanted})
         self.ops.school_year = existing
+        # An export for next year lists next year's pupils and staff: who is missing from it is
+        # still at school this year (group 8), so nobody is marked left by it.
+        self.for_next_year = wanted != current_name
+        if self.for_next_year:
+            self.plan.notes.append(
+                _(
+                    "This export is for next school year (%(year)s): pupils and staff missing from it are "
+                    "not marked left."
+                )
+                % {"year": wanted}
+            )
 
     # -- checks on the files themselves --------------------------------------------------------
 
@@ -586,7 +610,11 @@ class _Planner:
             group = by_key.get(stored_key) or by_name.get(data.name.casefold())
             levels = tuple(sorted({lvl for lvl in data.year_levels if 1 <= lvl <= 8}))
             if group is None:
-                group = Group(external_key=stored_key, name=data.name, sis_values=_snapshot({"name": data.name}))
+                group = Group(
+                    external_key=stored_key,
+                    name=data.name,
+                    sis_values=_snapshot({"external_key": stored_key, "name": data.name}),
+                )
                 self.ops.new_groups.append(group)
                 self.ops.group_levels[data.key] = levels
                 kind.added.append(RecordChange(data.key, data.name, source=data.source))
@@ -693,7 +721,9 @@ class _Planner:
                     )
                     continue
                 pupil = Pupil(school=self.school, **{k: v for k, v in wanted.items() if v not in (None, "")})
-                pupil.sis_values = {**_snapshot(wanted), "group": _group_key(self.plan.school_year, data.group_key)}
+                pupil.sis_values = _snapshot(wanted)
+                if data.group_key:
+                    pupil.sis_values[self.group_field] = data.group_key
                 if not pupil.sex:
                     pupil.sex = Pupil.Sex.OTHER
                 self.ops.new_pupils.append(pupil)
@@ -716,8 +746,8 @@ class _Planner:
             placement = self.placements.get(pupil.pk)
             if data.group_key:
                 target = self.group_by_key[data.group_key]
-                file_group = _group_key(self.plan.school_year, data.group_key)
-                synced_group = pupil.sis_values.get("group")
+                file_group = data.group_key
+                synced_group = pupil.sis_values.get(self.group_field)
                 if placement is None or placement.group_id != target.pk or target.pk is None:
                     before = group_names.get(placement.group_id, "") if placement else ""
                     moved_by_hand = placement is not None and synced_group is not None
@@ -730,14 +760,14 @@ class _Planner:
                         if placement is not None:
                             self.moved_pupils.append(pupil.pk)
                 if synced_group != file_group:
-                    pupil.sis_values = {**pupil.sis_values, "group": file_group}
+                    pupil.sis_values = {**pupil.sis_values, self.group_field: file_group}
                     self.ops.pupil_update_fields.add("sis_values")
                     dirty = True
             if diff.dirty or dirty or any(c.field == "left_on" for c in changes):
                 self.ops.pupil_updates.append(pupil)
             record = RecordChange(data.key, label, changes, _any_hand(changes), data.source, diff.kept)
             (kind.changed if changes else kind.unchanged).append(record)
-        if self.dataset.full:
+        if self.dataset.full and not self.for_next_year:
             for pupil in self.pupils:
                 if pupil.pk in matched or pupil.status == Pupil.Status.LEFT:
                     continue
@@ -818,7 +848,7 @@ class _Planner:
                 self.ops.staff_links_remove.extend(link.pk for link in removed)
             record = RecordChange(data.key, label, changes, _any_hand(changes), data.source, diff.kept)
             (kind.changed if changes else kind.unchanged).append(record)
-        if self.dataset.full:
+        if self.dataset.full and not self.for_next_year:
             for member in self.staff:
                 # Only staff that came from an earlier sync: an administrator added in Schoolbrug
                 # must not lock himself out by uploading his administration's export.

@@ -264,6 +264,23 @@ class BadInputTests(SyncTestCase):
         plan = sync_plan(school=self.school, dataset=read_files(self.files(Export(school_year="2027-2028"))))
         self.assertEqual(plan.issues, [])
 
+    def test_next_years_export_places_pupils_in_next_years_groups_and_marks_nobody_left(self) -> None:
+        self.apply()
+        plan = sync_plan(school=self.school, dataset=read_files(self.files(Export(school_year="2027-2028",
+                                                                                  left_out={"LL00001"}))))  # fmt: skip
+        self.assertEqual((plan.issues, plan.pupils.left), ([], []))
+        self.apply(Export(school_year="2027-2028"))
+        pupil = Pupil.objects.get(external_key="LL00002")
+        self.assertEqual(
+            sorted(pupil.placements.values_list("year__name", "group__external_key")),
+            [("2026-2027", "2026-2027/G002"), ("2027-2028", "2027-2028/G002")],
+        )
+        self.assertFalse(self.school.years.get(name="2027-2028").is_current)
+        # Both years stay in sync: loading this year's export again writes nothing.
+        with CaptureQueriesContext(connection) as queries:
+            self.apply()
+        self.assertEqual(writes(queries.captured_queries), [])
+
     def test_one_bad_guardian_row_stops_the_whole_sync(self) -> None:
         export = Export(guardian_overrides={"V00010": {"relation": "buurman"}})
         plan = sync_apply(actor=None, school=self.school, dataset=read_files(self.files(export)))
