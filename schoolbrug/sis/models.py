@@ -24,6 +24,12 @@ def validate_time_zone(value: str) -> None:
         )
 
 
+def sis_values_field() -> models.JSONField:
+    # What the last sync took from the administration's export (SIS-9, sis/sync/service.py): a
+    # value edited in Schoolbrug since then is kept until the export changes that value.
+    return models.JSONField(_("values of the last synchronisation"), default=dict, blank=True, editable=False)
+
+
 def _unique_external_key(model: str) -> models.UniqueConstraint:
     return models.UniqueConstraint(
         fields=["school", "external_key"],
@@ -130,6 +136,7 @@ class Group(ExternalKeyMixin, TimestampedModel):
     year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="groups")
     name = models.CharField(_("name"), max_length=50)
     classroom = models.CharField(_("classroom"), max_length=50, blank=True)
+    sis_values = sis_values_field()
 
     class Meta:
         verbose_name = _("group")
@@ -215,6 +222,7 @@ class Pupil(ExternalKeyMixin, Person, Address, TimestampedModel):
     remark = models.TextField(_("remark"), blank=True)
     photo = models.ImageField(_("photo"), upload_to="pupils/", blank=True)
     eck_id = models.CharField(_("ECK iD"), max_length=256, blank=True)
+    sis_values = sis_values_field()
 
     class Meta:
         verbose_name = _("pupil")
@@ -290,6 +298,7 @@ class Guardian(ExternalKeyMixin, Person, Address, TimestampedModel):
     gp_name = models.CharField(_("GP"), max_length=120, blank=True)
     gp_phone = models.CharField(_("GP telephone"), max_length=20, blank=True, validators=[phone_validator])
     language = models.CharField(_("language"), max_length=8, default="nl")
+    sis_values = sis_values_field()
 
     class Meta:
         verbose_name = _("guardian")
@@ -321,6 +330,7 @@ class Guardianship(TimestampedModel):
     app_invitation = models.BooleanField(_("invite for the app"), default=True)
     lives_with_pupil = models.BooleanField(_("the pupil lives at this address"), default=True)
     contact_order = models.PositiveSmallIntegerField(_("contact order"), default=1)
+    sis_values = sis_values_field()
 
     class Meta:
         verbose_name = _("guardianship")
@@ -408,6 +418,7 @@ class StaffMember(ExternalKeyMixin, Person, TimestampedModel):
     is_active = models.BooleanField(_("employed"), default=True)
     groups = models.ManyToManyField(Group, through="GroupStaff", related_name="staff_members", blank=True)
     eck_id = models.CharField(_("ECK iD"), max_length=256, blank=True)
+    sis_values = sis_values_field()
 
     class Meta:
         verbose_name = _("staff member")

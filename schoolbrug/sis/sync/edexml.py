@@ -119,12 +119,12 @@ def read_edexml(name: str, content: bytes) -> Dataset:
     version = _version(root)
     xsd = schema(version)
     if not xsd.validate(tree):
-        for error in xsd.error_log:
+        for entry in xsd.error_log:
             dataset.issues.append(
                 Issue(
-                    Source(name, line=error.line or None, element=error.path or ""),
+                    Source(name, line=entry.line or None, element=entry.path or ""),
                     _("%(element)s does not follow the EDEXML %(version)s schema: %(detail)s")
-                    % {"element": error.path or "EDEX", "version": version, "detail": error.message},
+                    % {"element": entry.path or "EDEX", "version": version, "detail": entry.message},
                 )
             )
         return dataset

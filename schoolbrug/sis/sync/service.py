@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from schoolbrug.accounts import audit
 from schoolbrug.accounts.models import Account
+from schoolbrug.core.numbers import shown
 
 from ..models import (
     Board,
@@ -134,7 +135,7 @@ def read_files(files: Sequence[tuple[str, bytes]]) -> Dataset:
 
 def _too_big(size: int) -> str:
     return _("The upload is too large (%(size)s MB; at most %(limit)s MB per file, %(total)s MB together).") % {
-        "size": f"{size / 1024 / 1024:.1f}",
+        "size": shown(round(size / 1024 / 1024, 1)),
         "limit": MAX_FILE_BYTES // 1024 // 1024,
         "total": MAX_TOTAL_BYTES // 1024 // 1024,
     }
@@ -197,6 +198,8 @@ class FieldChange:
     label: str  # translated name of the field
     before: str
     after: str
+    # The value was changed in Schoolbrug after the last sync (`before` is that edit).
+    edited_by_hand: bool = False
 
 
 @dataclass
@@ -204,9 +207,12 @@ class RecordChange:
     key: str  # the file's key (or, for a record that left, the stored one)
     label: str  # the name shown in the preview
     changes: list[FieldChange] = field(default_factory=list)
-    # Changed in Schoolbrug since the last sync and now set to the file's values.
+    # A field edited in Schoolbrug since the last sync follows the file because the file changed it.
     edited_by_hand: bool = False
     source: Source | None = None
+    # Fields edited in Schoolbrug since the last sync that keep their edit: the file still says
+    # what it said then (`before` is the edit, `after` the file's value, not applied).
+    kept: list[FieldChange] = field(default_factory=list)
 
 
 @dataclass
@@ -243,12 +249,17 @@ class SyncPlan:
 
     @property
     def has_changes(self) -> bool:
-        new_year = self._ops is not None and self._ops.new_year is not None
-        return self.create_school or new_year or any(k.added or k.changed or k.left for _n, k in self.kinds())
+        # Also a record whose only change is the file's values kept in `sis_values` is written.
+        pending = self._ops is not None and self._ops.pending()
+        return self.create_school or pending or any(k.added or k.changed or k.left for _n, k in self.kinds())
 
     @property
     def edited_by_hand(self) -> list[RecordChange]:
         return [r for _n, k in self.kinds() for r in k.changed if r.edited_by_hand]
+
+    @property
+    def kept_edits(self) -> list[RecordChange]:
+        return [r for _n, k in self.kinds() for r in (*k.changed, *k.unchanged) if r.kept]
 
     def summary(self) -> str:
         """`pupils +A ~C -L =U; guardians +A ~C -L =U; groups +A ~C -L =U; staff +A ~C -L =U`: the
@@ -288,6 +299,34 @@ class _Operations:
     link_update_fields: set[str] = field(default_factory=set)
     links_remove: list[int] = field(default_factory=list)
 
+    def pending(self) -> bool:
+        return self.new_year is not None or any(
+            value for value in vars(self).values() if isinstance(value, list | dict)
+        )
+
+
+_UNSEEN = object()
+
+
+def _as_json(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _snapshot(wanted: dict[str, Any]) -> dict[str, Any]:
+    """The values a sync took from the file, kept on the record (`sis_values`)."""
+    return {name: _as_json(value) for name, value in wanted.items() if value is not None and value != ""}
+
+
+@dataclass
+class _Diff:
+    changes: list[FieldChange] = field(default_factory=list)
+    kept: list[FieldChange] = field(default_factory=list)  # edits made in Schoolbrug, kept
+    dirty: bool = False  # the record must be written (a change, or only its sis_values)
+
+
+def _any_hand(changes: list[FieldChange]) -> bool:
+    return any(change.edited_by_hand for change in changes)
+
 
 def _year_name(start: int) -> str:
     return f"{start}-{start + 1}"
@@ -309,7 +348,7 @@ def _show(value: Any) -> str:
 
 
 def _label(model: type[models.Model], name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name)
+    return str(getattr(model._meta.get_field(name), "verbose_name", name))
 
 
 def _group_key(year: str, key: str) -> str:
@@ -337,6 +376,13 @@ class _Planner:
         self.moved_pupils: list[int] = []
         self.staff_by_key: dict[str, StaffMember] = {}
         self.guardian_by_key: dict[str, Guardian] = {}
+        self.for_next_year = False
+
+    @property
+    def group_field(self) -> str:
+        # The placement is per school year; so is the group the file gave (current and next year
+        # can both be synchronised).
+        return f"group {self.plan.school_year}"
 
     # -- entry ---------------------------------------------------------------------------------
 
@@ -417,6 +463,17 @@ class _Planner:
             )
             self.plan.notes.append(_("The school year %(year)s will be created.") % {"year": wanted})
         self.ops.school_year = existing
+        # An export for next year lists next year's pupils and staff: who is missing from it is
+        # still at school this year (group 8), so nobody is marked left by it.
+        self.for_next_year = wanted != current_name
+        if self.for_next_year:
+            self.plan.notes.append(
+                _(
+                    "This export is for next school year (%(year)s): pupils and staff missing from it are "
+                    "not marked left."
+                )
+                % {"year": wanted}
+            )
 
     # -- checks on the files themselves --------------------------------------------------------
 
@@ -429,6 +486,7 @@ class _Planner:
             ("guardians", ds.guardians),
         ):
             seen: dict[str, Any] = {}
+            record: Any
             for record in records:
                 if not record.key:
                     self.issue(record.source, _("A record without a key cannot be synchronised."))
@@ -495,11 +553,8 @@ class _Planner:
         self.placements: dict[int, Placement] = {}
         self.group_staff: list[GroupStaff] = []
         self.guardianships: list[Guardianship] = []
-        self.synced_at = None
         if school is None:
             return
-        # Read fresh: the caller's School object may be older than the last sync.
-        self.synced_at = School.objects.filter(pk=school.pk).values_list("last_synced_at", flat=True).first()
         if year is not None:
             self.groups = list(Group.objects.filter(year=year).prefetch_related("year_levels"))
             self.placements = {p.pupil_id: p for p in Placement.objects.filter(year=year)}
@@ -510,23 +565,35 @@ class _Planner:
             self.guardians = list(Guardian.objects.filter(school=school))
             self.guardianships = list(Guardianship.objects.filter(pupil__school=school))
 
-    def _hand_edited(self, record: models.Model) -> bool:
-        updated = getattr(record, "updated_at", None)
-        return self.synced_at is not None and updated is not None and updated > self.synced_at
+    def _compare(self, record: Any, wanted: dict[str, Any], update_fields: set[str]) -> _Diff:
+        """Puts the file's values on `record` and returns what changed.
 
-    def _compare(self, record: models.Model, wanted: dict[str, Any], update_fields: set[str]) -> list[FieldChange]:
-        """Puts the file's values on `record` and returns what changed. `None` and "" in `wanted`
-        mean "the file does not say" and keep the stored value."""
-        changes = []
+        `None` and "" in `wanted` mean "the file does not say" and keep the stored value. The
+        record's `sis_values` hold what the last sync took from the file: a field edited in
+        Schoolbrug since then keeps its edit while the file still says the same as last time, and
+        follows the file (marked `edited_by_hand`) once the file changes it."""
+        snapshot: dict[str, Any] = dict(record.sis_values or {})
+        diff = _Diff()
         for name, value in wanted.items():
             if value is None or value == "":
                 continue
             before = getattr(record, name)
+            synced = snapshot.get(name, _UNSEEN)
+            edited = synced is not _UNSEEN and _as_json(before) != synced
+            if edited and synced == _as_json(value):
+                diff.kept.append(FieldChange(name, _label(type(record), name), _show(before), _show(value), True))
+                continue
             if before != value:
-                changes.append(FieldChange(name, _label(type(record), name), _show(before), _show(value)))
+                diff.changes.append(FieldChange(name, _label(type(record), name), _show(before), _show(value), edited))
                 setattr(record, name, value)
                 update_fields.add(name)
-        return changes
+            snapshot[name] = _as_json(value)
+        if snapshot != (record.sis_values or {}):
+            record.sis_values = snapshot
+            update_fields.add("sis_values")
+            diff.dirty = True
+        diff.dirty = diff.dirty or bool(diff.changes)
+        return diff
 
     # -- groups --------------------------------------------------------------------------------
 
@@ -543,15 +610,20 @@ class _Planner:
             group = by_key.get(stored_key) or by_name.get(data.name.casefold())
             levels = tuple(sorted({lvl for lvl in data.year_levels if 1 <= lvl <= 8}))
             if group is None:
-                group = Group(external_key=stored_key, name=data.name)
+                group = Group(
+                    external_key=stored_key,
+                    name=data.name,
+                    sis_values=_snapshot({"external_key": stored_key, "name": data.name}),
+                )
                 self.ops.new_groups.append(group)
                 self.ops.group_levels[data.key] = levels
                 kind.added.append(RecordChange(data.key, data.name, source=data.source))
             else:
                 matched.add(group.pk)
-                changes = self._compare(
+                diff = self._compare(
                     group, {"external_key": stored_key, "name": data.name}, self.ops.group_update_fields
                 )
+                changes = diff.changes
                 stored_levels = tuple(level.level for level in group.year_levels.all())
                 if levels and levels != stored_levels:
                     changes.append(
@@ -563,14 +635,10 @@ class _Planner:
                         )
                     )
                     self.ops.group_levels[data.key] = levels
-                if changes:
-                    if any(c.field != "year_levels" for c in changes):
-                        self.ops.group_updates.append(group)
-                    kind.changed.append(
-                        RecordChange(data.key, data.name, changes, self._hand_edited(group), data.source)
-                    )
-                else:
-                    kind.unchanged.append(RecordChange(data.key, data.name, source=data.source))
+                if diff.dirty:
+                    self.ops.group_updates.append(group)
+                record = RecordChange(data.key, data.name, changes, _any_hand(changes), data.source, diff.kept)
+                (kind.changed if changes else kind.unchanged).append(record)
             self.group_by_key[data.key] = group
         self.missing_groups = [g for g in self.groups if g.external_key and g.pk not in matched]
 
@@ -612,7 +680,7 @@ class _Planner:
             self._remove_missing_groups()
             return
         by_eck = {p.eck_id: p for p in self.pupils if p.eck_id}
-        by_name = {
+        by_name: dict[tuple[str, str, dt.date | None], Pupil] = {
             (p.first_name.casefold(), p.last_name.casefold(), p.birth_date): p
             for p in self.pupils
             if not p.external_key
@@ -653,6 +721,9 @@ class _Planner:
                     )
                     continue
                 pupil = Pupil(school=self.school, **{k: v for k, v in wanted.items() if v not in (None, "")})
+                pupil.sis_values = _snapshot(wanted)
+                if data.group_key:
+                    pupil.sis_values[self.group_field] = data.group_key
                 if not pupil.sex:
                     pupil.sex = Pupil.Sex.OTHER
                 self.ops.new_pupils.append(pupil)
@@ -663,29 +734,40 @@ class _Planner:
                 continue
             matched.add(pupil.pk)
             changes = []
+            dirty = False
             if pupil.status == Pupil.Status.LEFT and not has_left and pupil.left_on is not None and not data.left_on:
                 # Back in the export: the earlier date of leaving no longer holds.
                 changes.append(FieldChange("left_on", _label(Pupil, "left_on"), _show(pupil.left_on), ""))
                 pupil.left_on = None
                 self.ops.pupil_update_fields.add("left_on")
-            changes += self._compare(pupil, wanted, self.ops.pupil_update_fields)
+            diff = self._compare(pupil, wanted, self.ops.pupil_update_fields)
+            changes += diff.changes
             self.pupil_by_key[data.key] = pupil
             placement = self.placements.get(pupil.pk)
             if data.group_key:
                 target = self.group_by_key[data.group_key]
+                file_group = data.group_key
+                synced_group = pupil.sis_values.get(self.group_field)
                 if placement is None or placement.group_id != target.pk or target.pk is None:
                     before = group_names.get(placement.group_id, "") if placement else ""
-                    changes.append(FieldChange("group", _("group"), before, target.name))
-                    self.ops.placements[data.key] = data.group_key
-                    if placement is not None:
-                        self.moved_pupils.append(pupil.pk)
-            if changes:
-                if any(c.field != "group" for c in changes):
-                    self.ops.pupil_updates.append(pupil)
-                kind.changed.append(RecordChange(data.key, label, changes, self._hand_edited(pupil), data.source))
-            else:
-                kind.unchanged.append(RecordChange(data.key, label, source=data.source))
-        if self.dataset.full:
+                    moved_by_hand = placement is not None and synced_group is not None
+                    if moved_by_hand and synced_group == file_group:
+                        # Placed in another group in Schoolbrug; the file still says what it said.
+                        diff.kept.append(FieldChange("group", _("group"), before, target.name, True))
+                    else:
+                        changes.append(FieldChange("group", _("group"), before, target.name, moved_by_hand))
+                        self.ops.placements[data.key] = data.group_key
+                        if placement is not None:
+                            self.moved_pupils.append(pupil.pk)
+                if synced_group != file_group:
+                    pupil.sis_values = {**pupil.sis_values, self.group_field: file_group}
+                    self.ops.pupil_update_fields.add("sis_values")
+                    dirty = True
+            if diff.dirty or dirty or any(c.field == "left_on" for c in changes):
+                self.ops.pupil_updates.append(pupil)
+            record = RecordChange(data.key, label, changes, _any_hand(changes), data.source, diff.kept)
+            (kind.changed if changes else kind.unchanged).append(record)
+        if self.dataset.full and not self.for_next_year:
             for pupil in self.pupils:
                 if pupil.pk in matched or pupil.status == Pupil.Status.LEFT:
                     continue
@@ -697,8 +779,10 @@ class _Planner:
                 if pupil.enrolled_on and pupil.enrolled_on > left_on:
                     left_on = pupil.enrolled_on
                 pupil.left_on = pupil.left_on or left_on
+                # The sync made this change: a later export that lists the pupil again brings him back.
+                pupil.sis_values = {**pupil.sis_values, "status": pupil.status, "left_on": _as_json(pupil.left_on)}
                 self.ops.pupil_updates.append(pupil)
-                self.ops.pupil_update_fields.update({"status", "left_on"})
+                self.ops.pupil_update_fields.update({"status", "left_on", "sis_values"})
                 kind.left.append(RecordChange(pupil.external_key, pupil.display_name, [change]))
         self._remove_missing_groups()
 
@@ -740,6 +824,7 @@ class _Planner:
             wanted_groups = [self.group_by_key[k] for k in data.group_keys]
             if member is None:
                 member = StaffMember(school=self.school, **{k: v for k, v in wanted.items() if v not in (None, "")})
+                member.sis_values = _snapshot(wanted)
                 self.ops.new_staff.append(member)
                 self.staff_by_key[data.key] = member
                 self.ops.staff_links_add.extend((data.key, key) for key in data.group_keys)
@@ -747,8 +832,9 @@ class _Planner:
                 continue
             matched.add(member.pk)
             self.staff_by_key[data.key] = member
-            changes = self._compare(member, wanted, self.ops.staff_update_fields)
-            if changes:
+            diff = self._compare(member, wanted, self.ops.staff_update_fields)
+            changes = diff.changes
+            if diff.dirty:
                 self.ops.staff_updates.append(member)
             current = links.get(member.pk, {})
             wanted_pks = {g.pk for g in wanted_groups if g.pk is not None}
@@ -760,19 +846,18 @@ class _Planner:
                 changes.append(FieldChange("groups", _("groups"), ", ".join(before), ", ".join(after)))
                 self.ops.staff_links_add.extend((data.key, k) for k in new_keys)
                 self.ops.staff_links_remove.extend(link.pk for link in removed)
-            if changes:
-                kind.changed.append(RecordChange(data.key, label, changes, self._hand_edited(member), data.source))
-            else:
-                kind.unchanged.append(RecordChange(data.key, label, source=data.source))
-        if self.dataset.full:
+            record = RecordChange(data.key, label, changes, _any_hand(changes), data.source, diff.kept)
+            (kind.changed if changes else kind.unchanged).append(record)
+        if self.dataset.full and not self.for_next_year:
             for member in self.staff:
                 # Only staff that came from an earlier sync: an administrator added in Schoolbrug
                 # must not lock himself out by uploading his administration's export.
                 if member.pk in matched or not member.external_key or not member.is_active:
                     continue
                 member.is_active = False
+                member.sis_values = {**member.sis_values, "is_active": False}
                 self.ops.staff_updates.append(member)
-                self.ops.staff_update_fields.add("is_active")
+                self.ops.staff_update_fields.update({"is_active", "sis_values"})
                 kind.left.append(
                     RecordChange(
                         member.external_key,
@@ -828,6 +913,7 @@ class _Planner:
             }
             if guardian is None:
                 guardian = Guardian(school=self.school, **{k: v for k, v in wanted.items() if v not in (None, "")})
+                guardian.sis_values = _snapshot(wanted)
                 if not guardian.first_name:
                     guardian.first_name = data.initials
                 self.ops.new_guardians.append(guardian)
@@ -837,18 +923,19 @@ class _Planner:
                 continue
             matched.add(guardian.pk)
             self.guardian_by_key[data.key] = guardian
-            changes = self._compare(guardian, wanted, self.ops.guardian_update_fields)
-            if changes:
+            diff = self._compare(guardian, wanted, self.ops.guardian_update_fields)
+            changes = diff.changes
+            if diff.dirty:
                 self.ops.guardian_updates.append(guardian)
             current = links.get(guardian.pk, {})
             wanted_pupils: set[int] = set()
             for pupil_key in data.pupil_keys:
                 pupil = self.pupil_by_key[pupil_key]
                 assert pupil is not None
-                link = current.get(pupil.pk) if pupil.pk is not None else None
+                found = current.get(pupil.pk) if pupil.pk is not None else None
                 if pupil.pk is not None:
                     wanted_pupils.add(pupil.pk)
-                if link is None:
+                if found is None:
                     self.ops.links_add.append((data.key, pupil_key, data))
                     changes.append(FieldChange("pupils", _("child"), "", pupil.display_name))
                     continue
@@ -857,22 +944,21 @@ class _Planner:
                     "portal_access": data.portal_access,
                     "app_invitation": data.app_invitation,
                 }
-                link_changes = self._compare(link, link_wanted, self.ops.link_update_fields)
-                if link_changes:
-                    self.ops.link_updates.append(link)
-                    changes.extend(
-                        FieldChange(c.field, f"{c.label} ({pupil.display_name})", c.before, c.after)
-                        for c in link_changes
+                link_diff = self._compare(found, link_wanted, self.ops.link_update_fields)
+                if link_diff.dirty:
+                    self.ops.link_updates.append(found)
+                for target, found_changes in ((changes, link_diff.changes), (diff.kept, link_diff.kept)):
+                    target.extend(
+                        FieldChange(c.field, f"{c.label} ({pupil.display_name})", c.before, c.after, c.edited_by_hand)
+                        for c in found_changes
                     )
             for pupil_pk, link in current.items():
                 if pupil_pk not in wanted_pupils:
                     self.ops.links_remove.append(link.pk)
                     name = pupils_by_pk[pupil_pk].display_name if pupil_pk in pupils_by_pk else ""
                     changes.append(FieldChange("pupils", _("child"), name, ""))
-            if changes:
-                kind.changed.append(RecordChange(data.key, label, changes, self._hand_edited(guardian), data.source))
-            else:
-                kind.unchanged.append(RecordChange(data.key, label, source=data.source))
+            record = RecordChange(data.key, label, changes, _any_hand(changes), data.source, diff.kept)
+            (kind.changed if changes else kind.unchanged).append(record)
         if self.dataset.full:
             for guardian in self.guardians:
                 current = links.get(guardian.pk, {})
@@ -913,7 +999,7 @@ def sync_apply(
         if plan.has_changes:
             school = _write(planner, plan, now)
             # bulk_create stamps auto_now fields itself, a moment after `now`: the sync's moment is
-            # taken after the writes, so that only later edits count as made by hand.
+            # taken after the writes, so that every record it wrote is older than the stamp.
             now = timezone.now()
         assert school is not None or plan.school is not None
         school = school or plan.school
@@ -956,12 +1042,13 @@ def _write(planner: _Planner, plan: SyncPlan, now: dt.datetime) -> School:
         for model_list in (ops.new_pupils, ops.new_staff, ops.new_guardians):
             for obj in model_list:
                 obj.school = school
-    year = ops.school_year
+    year: SchoolYear | None = ops.school_year
     if ops.new_year is not None:
         ops.new_year.school = school
         ops.new_year.save()
         year = ops.new_year
 
+    assert year is not None
     # Groups and their year levels.
     for group in ops.new_groups:
         group.school, group.year = school, year
@@ -985,10 +1072,8 @@ def _write(planner: _Planner, plan: SyncPlan, now: dt.datetime) -> School:
     _update(Pupil, ops.pupil_updates, ops.pupil_update_fields, now)
     if ops.placements:
         pupils = planner.pupil_by_key
-        existing = {
-            p.pupil_id: p
-            for p in Placement.objects.filter(year=year, pupil_id__in=[pupils[k].pk for k in ops.placements])
-        }
+        pupil_ids = [pupil.pk for pupil in (pupils[k] for k in ops.placements) if pupil is not None]
+        existing = {p.pupil_id: p for p in Placement.objects.filter(year=year, pupil_id__in=pupil_ids)}
         moved, new = [], []
         for pupil_key, group_key in ops.placements.items():
             pupil = pupils[pupil_key]
@@ -1023,18 +1108,21 @@ def _write(planner: _Planner, plan: SyncPlan, now: dt.datetime) -> School:
     _update(Guardianship, ops.link_updates, ops.link_update_fields, now)
     if ops.links_add:
         links = []
-        for guardian_key, pupil_key, data in ops.links_add:
+        for guardian_key, pupil_key, row in ops.links_add:
             link = Guardianship(
                 guardian=planner.guardian_by_key[guardian_key],
                 pupil=planner.pupil_by_key[pupil_key],
-                relation=data.relation or Guardianship.Relation.PARENT,
+                relation=row.relation or Guardianship.Relation.PARENT,
+                sis_values=_snapshot(
+                    {"relation": row.relation, "portal_access": row.portal_access, "app_invitation": row.app_invitation}
+                ),
                 created_at=now,
                 updated_at=now,
             )
-            if data.portal_access is not None:
-                link.portal_access = data.portal_access
-            if data.app_invitation is not None:
-                link.app_invitation = data.app_invitation
+            if row.portal_access is not None:
+                link.portal_access = row.portal_access
+            if row.app_invitation is not None:
+                link.app_invitation = row.app_invitation
             links.append(link)
         Guardianship.objects.bulk_create(links, batch_size=BATCH)
     return school
@@ -1057,8 +1145,7 @@ def _create(model: type[models.Model], objects: list[Any], now: dt.datetime) -> 
 def _update(model: type[models.Model], objects: list[Any], fields: set[str], now: dt.datetime) -> None:
     if not objects or not fields:
         return
-    # bulk_update does not run auto_now; the sync's own moment marks these rows as synchronised,
-    # so that only edits made later count as edited by hand.
+    # bulk_update does not run auto_now; the rows get the sync's moment as their last change.
     for obj in objects:
         obj.updated_at = now
     model._default_manager.bulk_update(objects, sorted({*fields, "updated_at"}), batch_size=BATCH)

@@ -53,13 +53,21 @@ class Command(BaseCommand):
             plan = sync_apply(actor=None, school=school, dataset=dataset, create_school=options["create_school"])
         for note in plan.notes:
             self.stdout.write(note)
-        for _kind, kind_plan in plan.kinds():
-            for record in kind_plan.changed:
-                if record.edited_by_hand:
-                    self.stdout.write(
-                        _("%(name)s (%(key)s) was edited in Schoolbrug since the last sync; the file's values win.")
-                        % {"name": record.label, "key": record.key}
-                    )
+        for record in plan.edited_by_hand:
+            fields = ", ".join(c.label for c in record.changes if c.edited_by_hand)
+            self.stdout.write(
+                _(
+                    "%(name)s (%(key)s): %(fields)s edited in Schoolbrug and changed in the file; "
+                    "the file's value is taken."
+                )
+                % {"name": record.label, "key": record.key, "fields": fields}
+            )
+        for record in plan.kept_edits:
+            fields = ", ".join(c.label for c in record.kept)
+            self.stdout.write(
+                _("%(name)s (%(key)s): %(fields)s edited in Schoolbrug; kept, the file has not changed it.")
+                % {"name": record.label, "key": record.key, "fields": fields}
+            )
         for issue in plan.issues:
             self.stdout.write(str(issue))
         self.stdout.write(plan.summary())

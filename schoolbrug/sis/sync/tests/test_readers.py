@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 from django.test import SimpleTestCase
+from django.utils import translation
 
 from schoolbrug.sis.sync import service
 from schoolbrug.sis.sync.edexml import read_edexml
@@ -23,7 +24,13 @@ def sample(name: str) -> tuple[str, bytes]:
     return path.name, path.read_bytes()
 
 
-class EdexmlSampleTests(SimpleTestCase):
+class EnglishTestCase(SimpleTestCase):
+    # Messages are asserted in English; Dutch is checked separately.
+    def setUp(self) -> None:
+        self.enterContext(translation.override("en"))
+
+
+class EdexmlSampleTests(EnglishTestCase):
     def test_published_21_sample_reads_school_groups_pupils_with_eck_id_and_teachers(self) -> None:
         dataset = read_edexml(*sample("EDEXML.Voorbeeld.2.1.xml"))
         self.assertEqual(dataset.issues, [])
@@ -80,7 +87,7 @@ class EdexmlSampleTests(SimpleTestCase):
         self.assertEqual(dataset.issues[0].source.line, 4)
 
 
-class HostileXmlTests(SimpleTestCase):
+class HostileXmlTests(EnglishTestCase):
     def test_external_entity_is_refused_and_never_read(self) -> None:
         xxe = (b'<?xml version="1.0"?>\n<!DOCTYPE EDEX [<!ENTITY secret SYSTEM "file:///etc/passwd">]>\n'
                b"<EDEX><school><schooljaar>&secret;</schooljaar></school></EDEX>")  # fmt: skip
@@ -100,7 +107,7 @@ class HostileXmlTests(SimpleTestCase):
         self.assertIn("DOCTYPE", dataset.issues[0].message)
 
 
-class UploadLimitTests(SimpleTestCase):
+class UploadLimitTests(EnglishTestCase):
     def test_a_file_that_is_neither_xml_nor_a_known_csv_is_refused(self) -> None:
         dataset = read_files([("foto.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 100)])
         self.assertEqual([str(i.source) for i in dataset.issues], ["foto.jpg:1"])
@@ -139,7 +146,7 @@ class UploadLimitTests(SimpleTestCase):
         self.assertEqual(dataset.guardians[0].source.file, "verzorgers.csv")  # type: ignore[union-attr]
 
 
-class GuardianCsvTests(SimpleTestCase):
+class GuardianCsvTests(EnglishTestCase):
     def test_the_template_reads_without_issues_with_bom_and_semicolons(self) -> None:
         content = template_csv()
         self.assertTrue(content.startswith(b"\xef\xbb\xbf"))
@@ -194,8 +201,6 @@ class GuardianCsvTests(SimpleTestCase):
         self.assertEqual(dataset.guardians, [])
 
     def test_dutch_translation_of_an_issue(self) -> None:
-        from django.utils import translation
-
         with translation.override("nl"):
             dataset = read_guardians_csv("v.csv", b"pupil_key;guardian_key;last_name;relation\n1;A;Bos;oom\n")
         self.assertIn("onbekend", dataset.issues[0].message)

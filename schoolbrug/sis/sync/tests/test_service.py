@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
 
 from schoolbrug.accounts.audit import AuditEvent
 from schoolbrug.sis.models import (
@@ -47,6 +48,7 @@ def writes(queries: list[dict[str, str]]) -> list[str]:
 
 class SyncTestCase(TestCase):
     def setUp(self) -> None:
+        self.enterContext(translation.override("en"))
         self.school, self.previous, self.current = make_school("OBS De Linde")
         self.school.brin = "12AB"
         self.school.save()
@@ -139,7 +141,7 @@ class ReimportTests(SyncTestCase):
         plan = self.apply(Export(left_out={"LL00004"}))
         self.assertEqual([r.key for r in plan.pupils.left], ["LL00004"])
         pupil = Pupil.objects.get(external_key="LL00004")
-        self.assertEqual((pupil.status, pupil.left_on), (Pupil.Status.LEFT, dt.date.today()))
+        self.assertEqual((pupil.status, pupil.left_on), (Pupil.Status.LEFT, timezone.localdate()))
         self.assertTrue(Placement.objects.filter(pupil=pupil).exists())
         # The guardian of that pupil is not in the guardian file either: the link goes, the record stays.
         self.assertEqual([r.key for r in plan.guardians.left], ["V00007"])
@@ -190,13 +192,38 @@ class ReimportTests(SyncTestCase):
         plan = sync_plan(school=self.school, dataset=read_files(self.files(export)))
         [change] = plan.pupils.changed
         self.assertTrue(change.edited_by_hand)
-        self.assertEqual([(c.field, c.before, c.after) for c in change.changes], [("last_name", "Handmatig", "Nieuw")])
+        self.assertEqual(
+            [(c.field, c.before, c.after, c.edited_by_hand) for c in change.changes],
+            [("last_name", "Handmatig", "Nieuw", True)],
+        )
         self.assertEqual(plan.edited_by_hand, [change])
         self.apply(export)
         pupil.refresh_from_db()
         self.assertEqual(pupil.last_name, "Nieuw")
         # Synchronised now: the next plan no longer calls it edited by hand.
         self.assertEqual(sync_plan(school=self.school, dataset=read_files(self.files(export))).edited_by_hand, [])
+
+    def test_an_edit_in_schoolbrug_is_kept_while_the_file_still_says_the_same(self) -> None:
+        self.apply()
+        pupil = Pupil.objects.get(external_key="LL00002")
+        pupil.called_name = "Sannie"
+        pupil.save()
+        link = Guardianship.objects.get(guardian__external_key="V00003")
+        link.app_invitation = False  # the CSV says "ja"; the school switched it off
+        link.save()
+        other_group = Group.objects.get(external_key="2026-2027/G000")
+        Placement.objects.filter(pupil=pupil).update(group=other_group)
+        with CaptureQueriesContext(connection) as queries:
+            plan = self.apply()
+        self.assertEqual(writes(queries.captured_queries), [])
+        self.assertEqual(plan.summary().split(";")[:2], ["pupils +0 ~0 -0 =30", " guardians +0 ~0 -0 =48"])
+        kept = {r.key: [(c.field, c.before, c.after) for c in r.kept] for r in plan.kept_edits}
+        self.assertEqual(kept["LL00002"], [("called_name", "Sannie", "Sanne"), ("group", "Groep 1A", "Groep 3A")])
+        self.assertEqual(kept["V00003"], [("app_invitation", "no", "yes")])
+        pupil.refresh_from_db()
+        link.refresh_from_db()
+        self.assertEqual((pupil.called_name, link.app_invitation), ("Sannie", False))
+        self.assertEqual(Placement.objects.get(pupil=pupil).group, other_group)
 
     def test_fifty_changes_and_a_move_to_another_group(self) -> None:
         self.apply(Export(pupils=60, guardians=90))
@@ -236,6 +263,23 @@ class BadInputTests(SyncTestCase):
                 self.assert_nothing_written()
         plan = sync_plan(school=self.school, dataset=read_files(self.files(Export(school_year="2027-2028"))))
         self.assertEqual(plan.issues, [])
+
+    def test_next_years_export_places_pupils_in_next_years_groups_and_marks_nobody_left(self) -> None:
+        self.apply()
+        plan = sync_plan(school=self.school, dataset=read_files(self.files(Export(school_year="2027-2028",
+                                                                                  left_out={"LL00001"}))))  # fmt: skip
+        self.assertEqual((plan.issues, plan.pupils.left), ([], []))
+        self.apply(Export(school_year="2027-2028"))
+        pupil = Pupil.objects.get(external_key="LL00002")
+        self.assertEqual(
+            sorted(pupil.placements.values_list("year__name", "group__external_key")),
+            [("2026-2027", "2026-2027/G002"), ("2027-2028", "2027-2028/G002")],
+        )
+        self.assertFalse(self.school.years.get(name="2027-2028").is_current)
+        # Both years stay in sync: loading this year's export again writes nothing.
+        with CaptureQueriesContext(connection) as queries:
+            self.apply()
+        self.assertEqual(writes(queries.captured_queries), [])
 
     def test_one_bad_guardian_row_stops_the_whole_sync(self) -> None:
         export = Export(guardian_overrides={"V00010": {"relation": "buurman"}})
