@@ -344,6 +344,9 @@ LOGGING = {
 SCHOOLBRUG_SINGLE_INVITATIONS_PER_HOUR = env_int("SCHOOLBRUG_SINGLE_INVITATIONS_PER_HOUR", 60, minimum=1)
 SCHOOLBRUG_INVITATION_BATCHES_PER_HOUR = env_int("SCHOOLBRUG_INVITATION_BATCHES_PER_HOUR", 10, minimum=1)
 SCHOOLBRUG_EXPORTS_PER_HOUR = env_int("SCHOOLBRUG_EXPORTS_PER_HOUR", 30, minimum=1)
+# The files of one sync upload together (EDEXML, guardian CSV, OneRoster zip), and what a zip may
+# unpack to. An EDEXML file of 1,000 pupils is about 1 MB.
+SCHOOLBRUG_SYNC_UPLOAD_MAX_BYTES = env_int("SCHOOLBRUG_SYNC_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 
 # How often the scheduler loop looks for due periodic jobs.
 SCHOOLBRUG_SCHEDULER_INTERVAL_SECONDS = int(os.environ.get("SCHOOLBRUG_SCHEDULER_INTERVAL", "30"))

@@ -32,6 +32,12 @@ brin_validator = RegexValidator(
 branch_code_validator = RegexValidator(r"^[0-9]{2}$", _("A branch code is two digits, e.g. 00."), "branch_code")
 
 
+def sis_values_field() -> models.JSONField:
+    # What the last sync took from the administration's export (SIS-9, sis/sync/service.py): a
+    # value edited in Schoolbrug since then is kept until the export changes that value.
+    return models.JSONField(_("values of the last synchronisation"), default=dict, blank=True, editable=False)
+
+
 def _unique_external_key(model: str) -> models.UniqueConstraint:
     return models.UniqueConstraint(
         fields=["school", "external_key"],
@@ -69,6 +75,17 @@ class School(ExternalKeyMixin, Address, TimestampedModel):
     website = models.URLField(_("website"), blank=True)
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="Europe/Amsterdam", validators=[validate_time_zone]
+    )
+    # Set by every applied sync from the administration's export (SIS-9); records changed in
+    # Schoolbrug after this moment count as edited by hand in the next sync's report.
+    last_synced_at = models.DateTimeField(_("last synchronised at"), null=True, blank=True)
+    last_synced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last synchronised by"),
     )
 
     class Meta:
@@ -130,6 +147,7 @@ class Group(ExternalKeyMixin, TimestampedModel):
     year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="groups")
     name = models.CharField(_("name"), max_length=50)
     classroom = models.CharField(_("classroom"), max_length=50, blank=True)
+    sis_values = sis_values_field()
 
     class Meta:
         verbose_name = _("group")
@@ -214,6 +232,8 @@ class Pupil(ExternalKeyMixin, Person, Address, TimestampedModel):
     left_on = models.DateField(_("date of leaving"), null=True, blank=True)
     remark = models.TextField(_("remark"), blank=True)
     photo = models.ImageField(_("photo"), upload_to="pupils/", blank=True)
+    eck_id = models.CharField(_("ECK iD"), max_length=256, blank=True)
+    sis_values = sis_values_field()
 
     class Meta:
         verbose_name = _("pupil")
@@ -289,6 +309,7 @@ class Guardian(ExternalKeyMixin, Person, Address, TimestampedModel):
     gp_name = models.CharField(_("GP"), max_length=120, blank=True)
     gp_phone = models.CharField(_("GP telephone"), max_length=20, blank=True, validators=[phone_validator])
     language = models.CharField(_("language"), max_length=8, default="nl")
+    sis_values = sis_values_field()
 
     class Meta:
         verbose_name = _("guardian")
@@ -320,6 +341,7 @@ class Guardianship(TimestampedModel):
     app_invitation = models.BooleanField(_("invite for the app"), default=True)
     lives_with_pupil = models.BooleanField(_("the pupil lives at this address"), default=True)
     contact_order = models.PositiveSmallIntegerField(_("contact order"), default=1)
+    sis_values = sis_values_field()
 
     class Meta:
         verbose_name = _("guardianship")
@@ -406,6 +428,8 @@ class StaffMember(ExternalKeyMixin, Person, TimestampedModel):
     )
     is_active = models.BooleanField(_("employed"), default=True)
     groups = models.ManyToManyField(Group, through="GroupStaff", related_name="staff_members", blank=True)
+    eck_id = models.CharField(_("ECK iD"), max_length=256, blank=True)
+    sis_values = sis_values_field()
 
     class Meta:
         verbose_name = _("staff member")
@@ -431,3 +455,4 @@ class GroupStaff(models.Model):
 
 
 from .guardian_accounts.batch_models import InvitationBatch, InvitationBatchItem  # noqa: E402,F401
+from .sync.upload_models import SyncUpload, SyncUploadFile  # noqa: E402,F401

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import urls_audit, urls_guardian_accounts, views
 from .setup import urls as setup_urls
+from .sync import urls as urls_sync
 
 app_name = "staff"
 
@@ -17,4 +18,5 @@ urlpatterns = [
     *urls_guardian_accounts.urlpatterns,  # guardian account overview, invitations, export
     *urls_audit.urlpatterns,  # the school's audit log
     *setup_urls.urlpatterns,  # school set-up by the application administrator
+    *urls_sync.urlpatterns,  # sync from an administration export: upload, preview, apply
 ]

@@ -31,6 +31,7 @@ from schoolbrug.portal.tests.helpers import enable_module
 from schoolbrug.records.models import CorrectionRequest, StandardisedTest
 from schoolbrug.sis.guardian_accounts.batch_models import InvitationBatch
 from schoolbrug.sis.models import Branch, Guardianship, TimetableEntry
+from schoolbrug.sis.sync.upload_models import SyncUpload
 from schoolbrug.sis.testing import Persona, SchoolTestCase
 
 HUGE_IDS = ("9" * 23, str(MAX_OBJECT_ID + 1), str(MAX_OBJECT_ID))
@@ -129,6 +130,7 @@ class HugeIdsAnswer404Tests(SchoolTestCase):
             ).pk,
             "year_id": cls.year.pk,
             "staff_id": cls.tess.record.pk,
+            "upload_id": SyncUpload.objects.create(school=cls.school, created_by=cls.ada.user).pk,
             "correction_id": CorrectionRequest.objects.create(
                 school=cls.school,
                 pupil=cls.sam,

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sis', '0004_school_time_zone_validated'),
+        ('sis', '0006_sync_upload'),
     ]
 
     operations = [

@@ -1,0 +1,1 @@
+"""Synchronisation of the school records from an administration export (SIS-9)."""
