@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import urls_audit, urls_guardian_accounts, views
+from .rollover import urls as urls_rollover
 
 app_name = "staff"
 
@@ -15,4 +16,5 @@ urlpatterns = [
     ),
     *urls_guardian_accounts.urlpatterns,  # guardian account overview, invitations, export
     *urls_audit.urlpatterns,  # the school's audit log
+    *urls_rollover.urlpatterns,  # next school year's groups from this year's
 ]
