@@ -32,7 +32,7 @@ class SplitForm(forms.Form):
     def __init__(self, plan: RolloverPlan, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "redraw_%s")  # the confirm form carries a field "split" too
         super().__init__(*args, **kwargs)
-        self.fields["split"].choices = split_choices(plan)
+        self.fields["split"].choices = split_choices(plan)  # type: ignore[attr-defined]
 
     def split_ids(self) -> frozenset[int]:
         if not self.is_valid():
@@ -78,7 +78,7 @@ class SettingsForm(forms.Form):
         }
         super().__init__(*args, **kwargs)
         self.plan = plan
-        self.fields["split"].choices = split_choices(plan)
+        self.fields["split"].choices = split_choices(plan)  # type: ignore[attr-defined]
         if plan.target_year is not None:
             # The year exists already (made on the school years page): its dates are not asked.
             for name in ("year_name", "start_date", "end_date"):

@@ -232,35 +232,34 @@ def rollover_plan(
         moving_up = tuple(level + 1 for level in levels if level < HIGHEST_LEVEL)
         if not moving_up:
             continue  # a group 8: everyone leaves
-        new_name = naming.renamed(group.name, levels, moving_up)
+        shifted = naming.renamed(group.name, levels, moving_up)
         note = ""
-        if new_name is None:
-            new_name = group.name
+        if shifted is None:
             note = _("The name %(name)s shows no year level, so it is kept.") % {"name": group.name}
-        destination[(group.pk, None)] = propose(new_name, moving_up, group, note)
+        destination[(group.pk, None)] = propose(shifted or group.name, moving_up, group, note)
 
     plan.groups = sorted(proposed.values(), key=lambda g: (g.levels[:1] or (99,), g.name.casefold()))
-    for index, group in enumerate(plan.groups, start=1):
-        group.key = str(index)
+    for index, proposal in enumerate(plan.groups, start=1):
+        proposal.key = str(index)
 
     by_id = {group.pk: group for group in groups}
     levels_of = {source.group.pk: source.levels for source in plan.source_groups}
     for placement in placements:
         group = by_id[placement.group_id]
         levels = levels_of[group.pk]
-        level, level_from = estimated_level(placement.pupil, levels, last_year.get(placement.pupil_id, set()), source)
-        if level is None:
+        pupil_level, level_from = estimated_level(placement.pupil, levels, last_year.get(placement.pupil_id, set()), source)
+        if pupil_level is None:
             target_group = destination.get((group.pk, None))
-        elif level >= HIGHEST_LEVEL:
-            target_group = None
-        elif (group.pk, level + 1) in destination:
-            target_group = destination[(group.pk, level + 1)]
+        elif pupil_level >= HIGHEST_LEVEL:
+            target_group = None  # group 8: leaves the school
+        elif (group.pk, pupil_level + 1) in destination:
+            target_group = destination[(group.pk, pupil_level + 1)]
         else:
             target_group = destination.get((group.pk, None))
         move = PupilMove(
             pupil=placement.pupil,
             source=group,
-            level=level,
+            level=pupil_level,
             level_from=level_from,
             target=target_group.key if target_group else LEAVES,
         )
@@ -319,11 +318,10 @@ def _checked_choices(plan: RolloverPlan, choices: RolloverChoices) -> dict[str, 
 def _target_year(plan: RolloverPlan, choices: RolloverChoices) -> SchoolYear:
     if plan.target_year is not None:
         return plan.target_year
+    start, end = choices.start_date or plan.start_date, choices.end_date or plan.end_date
+    assert start is not None and end is not None  # the plan always proposes dates
     year = SchoolYear(
-        school=plan.school,
-        name=(choices.year_name or plan.year_name).strip(),
-        start_date=choices.start_date or plan.start_date,
-        end_date=choices.end_date or plan.end_date,
+        school=plan.school, name=(choices.year_name or plan.year_name).strip(), start_date=start, end_date=end
     )
     year.full_clean()
     if plan.source_year is not None and year.start_date <= plan.source_year.end_date:

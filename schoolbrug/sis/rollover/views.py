@@ -75,7 +75,8 @@ def rollover(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request,
                     _(
-                        "School year %(year)s has been prepared: %(groups)s groups, %(placed)s pupils placed, %(left)s pupils leave."
+                        "School year %(year)s has been prepared: %(groups)s groups, "
+                        "%(placed)s pupils placed, %(left)s pupils leave."
                     )
                     % {"year": year, "groups": outcome.groups, "placed": outcome.placed, "left": outcome.leavers},
                 )

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 from unittest import mock
 
-from django.http import HttpResponse
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
@@ -25,6 +24,16 @@ class RolloverTestCase(SchoolTestCase):
     """The persona school plus what a real school has: a group 8, a mixed 7/8 and a group whose
     name shows no level. Lotte left last year and moves nowhere."""
 
+    old_group6: Group
+    old_group7: Group
+    group78: Group
+    group8: Group
+    vlinders: Group
+    noor: Pupil
+    ties: Pupil
+    daan: Pupil
+    vera: Pupil
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -41,12 +50,12 @@ class RolloverTestCase(SchoolTestCase):
     def setUp(self) -> None:
         self.assertEqual(self.year.end_date, dt.date(2027, 7, 16))
 
-    def page(self, query: str = "") -> HttpResponse:
+    def page(self, query: str = "") -> Any:
         response = self.client.get(URL + query)
         self.assertEqual(response.status_code, 200)
         return response
 
-    def confirm_data(self, response: HttpResponse, **overrides: Any) -> dict[str, Any]:
+    def confirm_data(self, response: Any, **overrides: Any) -> dict[str, Any]:
         """The confirm form as the page filled it in, with `overrides` (None removes a field)."""
         data: dict[str, Any] = {}
         for form in (response.context["settings_form"], response.context["groups_form"]):
