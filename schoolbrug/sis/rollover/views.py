@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -21,7 +21,7 @@ from .forms import GroupsForm, SettingsForm, SplitForm
 from .forms import choices_from as rollover_choices
 from .services import PlanChanged, rollover_apply, rollover_plan
 
-STALE = _lazy("The groups or pupils changed while you were looking. Check the new proposal.")
+STALE = gettext_lazy("The groups or pupils changed while you were looking. Check the new proposal.")
 
 
 def _number(value: str | None) -> int | None:
