@@ -265,7 +265,7 @@ class ApplyTests(RolloverTestCase):
         after_first = self.state()
         response = self.client.post(URL, data, follow=True)
         self.assertEqual(self.state(), after_first)
-        self.assertContains(response, "nothing was changed")
+        self.assertContains(response, "er is niets gewijzigd")
         self.assertEqual(AuditEvent.objects.filter(subject="2026-2027 → 2027-2028").count(), 1)
         # The switched year is the start of the next proposal, a year on.
         self.assertEqual(self.page().context["plan"].year_name, "2028-2029")
@@ -277,7 +277,7 @@ class ApplyTests(RolloverTestCase):
         after_first = self.state()
         response = self.client.post(URL, data, follow=True)
         self.assertEqual(self.state(), after_first)
-        self.assertContains(response, "nothing was changed")
+        self.assertContains(response, "er is niets gewijzigd")
         # The page now says the year has its groups and offers nothing to confirm.
         response = self.page()
         self.assertContains(response, 'data-testid="rollover-done"')
@@ -290,7 +290,7 @@ class ApplyTests(RolloverTestCase):
         before = self.state()
         response = self.client.post(URL, data, follow=True)
         self.assertEqual(self.state(), before)
-        self.assertContains(response, "changed while you were looking")
+        self.assertContains(response, "zijn intussen gewijzigd")
 
     def test_bad_input_is_refused_with_a_message(self) -> None:
         verified_login(self.client, self.ada.user)
