@@ -15,6 +15,9 @@ class SisConfig(AppConfig):
         # An invitation links the guardian record to an existing account only when it is redeemed.
         register_redeem_handler(REFERENCE_PREFIX, link_guardian_on_redeem)
         self.describe_audit_data()
+        from .rollover.audit_words import describe_audit_data as describe_rollover_audit_data
+
+        describe_rollover_audit_data()
 
     def describe_audit_data(self) -> None:
         from schoolbrug.accounts.audit_text import audit_vocabulary

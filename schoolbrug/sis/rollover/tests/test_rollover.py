@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from schoolbrug.accounts.audit import AuditEvent
+from schoolbrug.accounts.audit_text import audit_details
 from schoolbrug.accounts.two_factor.testing import verified_login
 from schoolbrug.core.testing import assert_same_query_count, count_queries
 from schoolbrug.sis.models import Group, GroupStaff, Placement, Pupil, SchoolYear
@@ -191,7 +192,12 @@ class ApplyTests(RolloverTestCase):
             pupil.refresh_from_db()
             self.assertEqual((pupil.status, pupil.left_on), (Pupil.Status.ENROLLED, dt.date(2027, 7, 16)))
         self.assertTrue(SchoolYear.objects.get(pk=self.year.pk).is_current)
-        self.assertTrue(AuditEvent.objects.filter(school_id=self.school.pk, subject="2026-2027 → 2027-2028").exists())
+        event = AuditEvent.objects.get(school_id=self.school.pk, subject="2026-2027 → 2027-2028")
+        with translation.override("en"):
+            self.assertEqual(
+                dict(audit_details(event.data)),
+                {"Groups created": "4", "Pupils placed": "4", "Pupils leaving": "2"},
+            )
 
         # The hourly job then marks them left after their date, and switches the year on its first day.
         self.assertEqual(carry_out_due_changes(dt.datetime(2027, 7, 17, 12, tzinfo=dt.UTC)), (2, 0))
