@@ -247,7 +247,9 @@ def rollover_plan(
     for placement in placements:
         group = by_id[placement.group_id]
         levels = levels_of[group.pk]
-        pupil_level, level_from = estimated_level(placement.pupil, levels, last_year.get(placement.pupil_id, set()), source)
+        pupil_level, level_from = estimated_level(
+            placement.pupil, levels, last_year.get(placement.pupil_id, set()), source
+        )
         if pupil_level is None:
             target_group = destination.get((group.pk, None))
         elif pupil_level >= HIGHEST_LEVEL:
