@@ -52,7 +52,7 @@ def rollover(request: HttpRequest) -> HttpResponse:
         # A second confirm of the same form (double click, reload): nothing more to do.
         messages.info(request, _("The rollover had already been done; nothing was changed."))
         return redirect(_groups_url(plan.target_year))
-    if plan.source_year is None or plan.done:
+    if plan.source_year is None or plan.done or not plan.source_groups:
         return render(request, "sis/rollover/rollover.html", context)
     fingerprint = request.POST.get("fingerprint", "")
     if request.method == "POST" and fingerprint and fingerprint != plan.fingerprint:

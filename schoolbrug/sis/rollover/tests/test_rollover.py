@@ -359,3 +359,18 @@ class NoCurrentYearTests(RolloverTestCase):
         SchoolYear.objects.filter(school=self.school).update(is_current=False)
         verified_login(self.client, self.ada.user)
         self.assertContains(self.page(), 'data-testid="rollover-no-year"')
+
+    def test_a_current_year_without_groups_offers_nothing_to_confirm(self) -> None:
+        # The next year was made current by hand before any groups were made for it.
+        SchoolYear.objects.filter(school=self.school).update(is_current=False)
+        SchoolYear.objects.create(
+            school=self.school, name="2027-2028", start_date=dt.date(2027, 8, 1), end_date=dt.date(2028, 7, 31),
+            is_current=True,
+        )  # fmt: skip
+        verified_login(self.client, self.ada.user)
+        response = self.page()
+        self.assertContains(response, 'data-testid="rollover-no-groups"')
+        self.assertNotContains(response, 'id="rollover-confirm"')
+        before = self.state()
+        self.client.post(URL, {})
+        self.assertEqual(self.state(), before)
