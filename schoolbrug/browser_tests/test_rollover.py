@@ -51,7 +51,8 @@ def test_administrator_rolls_the_school_over_on_a_phone(
     # Rename Groep 4 and keep Daan one more year in it; make the year current at once.
     section = page.locator("section[data-group]", has=page.locator("h3", has_text="Groep 4"))
     section.get_by_label("Naam volgend schooljaar").fill("Groep 4 Zon")
-    page.get_by_label("Daan de Wit").select_option(label="Groep 4")
+    page.get_by_label("Daan de Wit").check()
+    page.locator("#id_move_to_left").select_option(label="Groep 4")
     page.get_by_label("Nu: leerkrachten").check()
     check_page(page, "administrator", findings, label="rollover-adjusted")
     page.set_viewport_size(PHONE)

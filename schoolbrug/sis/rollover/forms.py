@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Group
@@ -100,10 +101,12 @@ class SettingsForm(forms.Form):
 
 @dataclass
 class GroupSection:
-    group: ProposedGroup | None  # None: the pupils who leave the school
+    key: str  # the proposed group's key, or LEAVES for the pupils who leave the school
+    group: ProposedGroup | None
     name: forms.BoundField | None
     staff: forms.BoundField | None
-    pupils: list[tuple[PupilMove, forms.BoundField]]
+    move_to: forms.BoundField
+    pupils: list[PupilMove]
 
     @property
     def label(self) -> str:
@@ -114,15 +117,21 @@ class GroupSection:
 
 
 class GroupsForm(forms.Form):
-    """Per proposed group its name and whether its staff come along; per pupil his group."""
+    """Per proposed group its name and whether its staff come along; pupils are moved per group:
+    tick them, choose where they go. Only ticked pupils are sent, so a school of a thousand
+    pupils stays far below the number of fields a request may carry."""
+
+    move = forms.TypedMultipleChoiceField(required=False, coerce=int)
 
     def __init__(self, plan: RolloverPlan, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.plan = plan
-        targets = [(g.key, g.name) for g in plan.groups] + [(LEAVES, str(_("Leaves the school")))]
+        self.fields["move"].choices = [(move.pupil.pk, move.pupil.full_name) for move in plan.moves]  # type: ignore[attr-defined]
+        leaves = str(_("Leaves the school"))
+        targets = [(g.key, g.name) for g in plan.groups] + [(LEAVES, leaves)]
         for group in plan.groups:
             self.fields[f"name_{group.key}"] = forms.CharField(
-                label=_("Name"), max_length=Group._meta.get_field("name").max_length, initial=group.name
+                label=_("Name next year"), max_length=Group._meta.get_field("name").max_length, initial=group.name
             )
             if group.staff_links:
                 self.fields[f"staff_{group.key}"] = forms.BooleanField(
@@ -130,25 +139,36 @@ class GroupsForm(forms.Form):
                     required=False,
                     initial=True,
                 )
-        for move in plan.moves:
-            self.fields[f"pupil_{move.pupil.pk}"] = forms.ChoiceField(
-                label=move.pupil.full_name, choices=targets, initial=move.target
+        for key, name in targets:
+            self.fields[f"move_to_{key}"] = forms.ChoiceField(
+                label=_("Move the ticked pupils of %(name)s to") % {"name": name},
+                required=False,
+                choices=[("", _("(choose a group)")), *((k, n) for k, n in targets if k != key)],
             )
 
+    def ticked(self) -> set[int]:
+        if not self.is_bound:
+            return set()
+        values = self.data.getlist("move") if isinstance(self.data, QueryDict) else self.data.get("move", [])
+        return {int(value) for value in values if str(value).isdigit() and len(str(value)) < 12}
+
     def sections(self) -> list[GroupSection]:
-        """The form's fields in the order the page shows them: each proposed group, then the
-        leavers, each with the fields of its pupils."""
+        """The form's fields in the order the page shows them: each proposed group, then the leavers."""
         sections = [
             GroupSection(
+                key=group.key,
                 group=group,
                 name=self[f"name_{group.key}"],
                 staff=self[f"staff_{group.key}"] if group.staff_links else None,
-                pupils=[(move, self[f"pupil_{move.pupil.pk}"]) for move in group.pupils],
+                move_to=self[f"move_to_{group.key}"],
+                pupils=group.pupils,
             )
             for group in self.plan.groups
         ]
-        leavers = [(move, self[f"pupil_{move.pupil.pk}"]) for move in self.plan.leavers]
-        return [*sections, GroupSection(group=None, name=None, staff=None, pupils=leavers)]
+        leavers = GroupSection(
+            key=LEAVES, group=None, name=None, staff=None, move_to=self[f"move_to_{LEAVES}"], pupils=self.plan.leavers
+        )
+        return [*sections, leavers]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -158,7 +178,20 @@ class GroupsForm(forms.Form):
             if name and name.casefold() in seen:
                 self.add_error(f"name_{group.key}", _("Another group has this name already."))
             seen.add(name.casefold())
+        ticked = set(cleaned.get("move") or ())
+        for key in {move.target for move in self.plan.moves if move.pupil.pk in ticked}:
+            if f"move_to_{key}" in cleaned and not cleaned[f"move_to_{key}"]:
+                self.add_error(f"move_to_{key}", _("Choose where the ticked pupils go."))
         return cleaned
+
+    def targets(self) -> dict[int, str]:
+        """The proposed group (or LEAVES) of each pupil the administrator moved."""
+        ticked = set(self.cleaned_data["move"])
+        return {
+            move.pupil.pk: self.cleaned_data[f"move_to_{move.target}"]
+            for move in self.plan.moves
+            if move.pupil.pk in ticked and self.cleaned_data.get(f"move_to_{move.target}")
+        }
 
 
 def choices_from(settings: SettingsForm, groups: GroupsForm) -> RolloverChoices:
@@ -174,5 +207,5 @@ def choices_from(settings: SettingsForm, groups: GroupsForm) -> RolloverChoices:
         end_date=data.get("end_date"),
         group_names={g.key: groups.cleaned_data[f"name_{g.key}"].strip() for g in plan.groups},
         carry_staff=frozenset(g.key for g in plan.groups if groups.cleaned_data.get(f"staff_{g.key}")),
-        targets={m.pupil.pk: groups.cleaned_data[f"pupil_{m.pupil.pk}"] for m in plan.moves},
+        targets=groups.targets(),
     )

@@ -83,5 +83,10 @@ def rollover(request: HttpRequest) -> HttpResponse:
             else:
                 messages.info(request, _("The rollover had already been done; nothing was changed."))
             return redirect(_groups_url(year))
-    context.update(settings_form=settings_form, groups_form=groups_form, sections=groups_form.sections())
+    context.update(
+        settings_form=settings_form,
+        groups_form=groups_form,
+        sections=groups_form.sections(),
+        ticked=groups_form.ticked(),
+    )
     return render(request, "sis/rollover/rollover.html", context)

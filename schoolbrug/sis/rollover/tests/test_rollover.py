@@ -62,6 +62,8 @@ class RolloverTestCase(SchoolTestCase):
         for form in (response.context["settings_form"], response.context["groups_form"]):
             for bound in form:
                 value = bound.value()
+                if bound.name == "move":
+                    continue  # nobody ticked: every pupil goes where the plan says
                 if isinstance(value, bool):
                     if value:
                         data[bound.html_name] = "on"
@@ -170,6 +172,20 @@ class PlanTests(RolloverTestCase):
         self.assertEqual(len(response.context["plan"].moves), 6 + 70)
         assert_same_query_count(small, large, "rollover page")
 
+    def test_the_confirm_form_does_not_grow_with_the_pupils(self) -> None:
+        # One field per pupil would hit DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000) in a large school;
+        # pupils are ticked checkboxes, sent only when moved.
+        verified_login(self.client, self.ada.user)
+
+        def field_count() -> int:
+            response = self.page()
+            return len(response.context["settings_form"].fields) + len(response.context["groups_form"].fields)
+
+        before = field_count()
+        for i in range(30):
+            make_pupil(self.school, f"Kind{i}", "Achternaam", self.group3)
+        self.assertEqual(field_count(), before)
+
 
 class ApplyTests(RolloverTestCase):
     def test_confirm_creates_the_year_groups_placements_and_leavers(self) -> None:
@@ -235,8 +251,9 @@ class ApplyTests(RolloverTestCase):
             **{
                 f"name_{group4.key}": "Groep 4 Zon",
                 f"staff_{group4.key}": None,  # Tess does not come along
-                f"pupil_{self.noor.pk}": LEAVES,  # moves house
-                f"pupil_{self.daan.pk}": group8.key,  # stays one more year
+                "move": [self.noor.pk, self.daan.pk],
+                f"move_to_{group8.key}": LEAVES,  # Noor moves house
+                f"move_to_{LEAVES}": group8.key,  # Daan stays one more year
                 "leave_date": "2026-11-30",
             },
         )
@@ -303,11 +320,13 @@ class ApplyTests(RolloverTestCase):
         response = self.page()
         keys = [g.key for g in response.context["plan"].groups]
         before = self.state()
-        cases = {
+        cases: dict[str, dict[str, Any]] = {
             "duplicate name": {f"name_{keys[0]}": "Groep 8"},
             "end before start": {"end_date": "2027-07-01"},
             "overlapping year": {"start_date": "2027-07-01"},
-            "unknown group": {f"pupil_{self.sam.pk}": "999"},
+            "unknown group": {"move": [self.sam.pk], f"move_to_{keys[0]}": "999"},
+            "ticked without a destination": {"move": [self.sam.pk]},
+            "a pupil of another school": {"move": [self.other_pupil.pk], f"move_to_{keys[0]}": LEAVES},
             "leave before registration": {"leave_date": "2020-01-01"},
         }
         for label, overrides in cases.items():
