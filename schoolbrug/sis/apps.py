@@ -19,6 +19,9 @@ class SisConfig(AppConfig):
 
         register_redeem_handler(STAFF_PREFIX, link_staff_on_redeem)
         self.describe_audit_data()
+        from .rollover.audit_words import describe_audit_data as describe_rollover_audit_data
+
+        describe_rollover_audit_data()
 
     def describe_audit_data(self) -> None:
         from schoolbrug.accounts.audit_text import audit_vocabulary

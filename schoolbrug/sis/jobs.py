@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from schoolbrug.core.scheduler import register_job
 
+from .rollover import jobs as rollover_jobs  # noqa: F401  (registers the rollover's own job)
 from .sync.upload_services import sync_uploads_expire
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import urls_audit, urls_guardian_accounts, views
+from .rollover import urls as urls_rollover
 from .setup import urls as setup_urls
 from .sync import urls as urls_sync
 
@@ -19,4 +20,5 @@ urlpatterns = [
     *urls_audit.urlpatterns,  # the school's audit log
     *setup_urls.urlpatterns,  # school set-up by the application administrator
     *urls_sync.urlpatterns,  # sync from an administration export: upload, preview, apply
+    *urls_rollover.urlpatterns,  # next school year's groups from this year's
 ]
