@@ -561,7 +561,7 @@ class _Reader:
                     "%(count)s parents or guardians are linked to no pupil in the export and are left out.",
                     without_pupil,
                 )
-                % {"count": without_pupil}
+                % {"count": shown(without_pupil)}
             )
         if not dataset.full:
             self.notes.append(
@@ -673,7 +673,7 @@ class _Reader:
                     "%(count)s scheduled classes (lessons, not homeroom classes) are not groups and are left out.",
                     scheduled,
                 )
-                % {"count": scheduled}
+                % {"count": shown(scheduled)}
             )
         return groups, rows
 
@@ -769,7 +769,7 @@ class _Reader:
                     "%(count)s users with other roles (such as proctor) are left out.",
                     others,
                 )
-                % {"count": others}
+                % {"count": shown(others)}
             )
         return pupils, staff, guardians
 
@@ -824,7 +824,7 @@ class _Reader:
                     "%(count)s enrolments whose role does not match the user's role are left out.",
                     not_matching,
                 )
-                % {"count": not_matching}
+                % {"count": shown(not_matching)}
             )
         return placements, group_keys
 
@@ -888,7 +888,7 @@ class _Reader:
                     "%(count)s agent links that are not between a pupil and a parent or guardian are left out.",
                     other,
                 )
-                % {"count": other}
+                % {"count": shown(other)}
             )
         return links
 
@@ -999,7 +999,7 @@ def read_oneroster_zip(
             return _failed(
                 source,
                 _("The zip file holds %(count)s files; a OneRoster export has at most %(limit)s.")
-                % {"count": len(members), "limit": max_members},
+                % {"count": shown(len(members)), "limit": shown(max_members)},
             )
         if sum(info.file_size for info in members) > max_bytes:
             return _failed(source, _too_big(max_bytes))
