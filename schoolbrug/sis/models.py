@@ -59,6 +59,17 @@ class School(ExternalKeyMixin, Address, TimestampedModel):
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="Europe/Amsterdam", validators=[validate_time_zone]
     )
+    # Set by every applied sync from the administration's export (SIS-9); records changed in
+    # Schoolbrug after this moment count as edited by hand in the next sync's report.
+    last_synced_at = models.DateTimeField(_("last synchronised at"), null=True, blank=True)
+    last_synced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last synchronised by"),
+    )
 
     class Meta:
         verbose_name = _("school")
@@ -203,6 +214,7 @@ class Pupil(ExternalKeyMixin, Person, Address, TimestampedModel):
     left_on = models.DateField(_("date of leaving"), null=True, blank=True)
     remark = models.TextField(_("remark"), blank=True)
     photo = models.ImageField(_("photo"), upload_to="pupils/", blank=True)
+    eck_id = models.CharField(_("ECK iD"), max_length=256, blank=True)
 
     class Meta:
         verbose_name = _("pupil")
@@ -395,6 +407,7 @@ class StaffMember(ExternalKeyMixin, Person, TimestampedModel):
     )
     is_active = models.BooleanField(_("employed"), default=True)
     groups = models.ManyToManyField(Group, through="GroupStaff", related_name="staff_members", blank=True)
+    eck_id = models.CharField(_("ECK iD"), max_length=256, blank=True)
 
     class Meta:
         verbose_name = _("staff member")

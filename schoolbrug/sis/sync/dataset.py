@@ -71,6 +71,7 @@ class PupilData:
     eck_id: str = ""
     enrolled_on: dt.date | None = None
     source: Source | None = None
+    left_on: dt.date | None = None  # EDEXML uitstroomdatum: the pupil has left (or will leave) on this day
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ class StaffData:
     email: str = ""
     group_keys: tuple[str, ...] = ()
     source: Source | None = None
+    eck_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,10 @@ class Dataset:
     # Remarks for the report that are not errors (e.g. "validated against the 2.1 schema with
     # later school years allowed"); translated.
     notes: list[str] = field(default_factory=list)
+    # The kinds ("pupils", "guardians", "groups", "staff") a file of this dataset lists in full,
+    # also when it lists none of them. Only a listed kind can have records that left: an EDEXML
+    # file says nothing about guardians. A kind with records in the lists counts as listed too.
+    kinds: frozenset[str] = frozenset()
 
     def merge(self, other: Dataset) -> Dataset:
         """Two files of one export (EDEXML plus the guardian CSV) as one dataset."""
@@ -134,4 +140,8 @@ class Dataset:
             issues=[*self.issues, *other.issues],
             full=self.full and other.full,
             notes=[*self.notes, *other.notes],
+            kinds=self.kinds | other.kinds,
         )
+
+    def lists(self, kind: str) -> bool:
+        return kind in self.kinds or bool(getattr(self, kind))
