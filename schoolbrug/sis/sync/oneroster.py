@@ -503,7 +503,10 @@ class _Reader:
         births = self.demographics(demographics, pupils)
         links = self.agents(users, pupils, guardian_rows)
 
-        dataset = Dataset(full=self.bulk)
+        # A bulk export lists every pupil, guardian, group and staff member of the school, also
+        # when a kind has none left; a delta lists only what changed.
+        everything = frozenset({"pupils", "guardians", "groups", "staff"})
+        dataset = Dataset(full=self.bulk, kinds=everything if self.bulk else frozenset())
         if school_row is not None:
             dataset.school = self.school_data(school_row, group_rows, year_of_session)
         dataset.groups = groups

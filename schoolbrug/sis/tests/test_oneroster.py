@@ -64,6 +64,7 @@ def test_clean_sample_sets_read_without_problems(name: str, expected: tuple[int,
     assert problems(dataset) == []
     assert counts(dataset) == expected
     assert dataset.full is True
+    assert dataset.kinds == {"pupils", "guardians", "groups", "staff"}
 
 
 def test_catalyst_sets_keep_their_keys_and_links() -> None:
@@ -353,6 +354,7 @@ def test_deleted_rows_are_left_out_and_a_delta_is_not_full() -> None:
     dataset = read(delta)
     assert problems(dataset) == []
     assert dataset.full is False
+    assert dataset.kinds == frozenset()
     assert any("delta export" in note for note in dataset.notes)
 
 
