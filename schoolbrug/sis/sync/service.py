@@ -495,9 +495,11 @@ class _Planner:
         self.placements: dict[int, Placement] = {}
         self.group_staff: list[GroupStaff] = []
         self.guardianships: list[Guardianship] = []
-        self.synced_at = school.last_synced_at if school is not None else None
+        self.synced_at = None
         if school is None:
             return
+        # Read fresh: the caller's School object may be older than the last sync.
+        self.synced_at = School.objects.filter(pk=school.pk).values_list("last_synced_at", flat=True).first()
         if year is not None:
             self.groups = list(Group.objects.filter(year=year).prefetch_related("year_levels"))
             self.placements = {p.pupil_id: p for p in Placement.objects.filter(year=year)}
@@ -735,7 +737,7 @@ class _Planner:
                 "eck_id": data.eck_id,
                 "is_active": True,
             }
-            wanted_groups = {self.group_by_key[k] for k in data.group_keys}
+            wanted_groups = [self.group_by_key[k] for k in data.group_keys]
             if member is None:
                 member = StaffMember(school=self.school, **{k: v for k, v in wanted.items() if v not in (None, "")})
                 self.ops.new_staff.append(member)
@@ -910,6 +912,9 @@ def sync_apply(
         now = timezone.now()
         if plan.has_changes:
             school = _write(planner, plan, now)
+            # bulk_create stamps auto_now fields itself, a moment after `now`: the sync's moment is
+            # taken after the writes, so that only later edits count as made by hand.
+            now = timezone.now()
         assert school is not None or plan.school is not None
         school = school or plan.school
         assert school is not None
