@@ -418,3 +418,53 @@ def test_a_zip_with_too_many_files_or_no_zip_at_all_is_refused() -> None:
     assert problems(read_zip(b"sourcedId,status\n")) == ["export.zip: The file is not a zip file."]
     doubled = zipped({"a/users.csv": b"x", "b/users.csv": b"y"})
     assert problems(read_zip(doubled)) == ["export.zip: The zip file holds users.csv twice."]
+
+
+@pytest.mark.parametrize(
+    ("grades", "levels"),
+    [
+        ("PK", (1,)),
+        ("TK", (1,)),
+        ("KG", (2,)),
+        ('"01,02"', (3, 4)),
+        ("03", (5,)),
+        ("04", (6,)),
+        ('"05,06"', (7, 8)),
+        ("07", ()),  # beyond Dutch primary school
+        ("", ()),
+    ],
+)
+def test_grades_become_dutch_year_levels_by_age(grades: str, levels: tuple[int, ...]) -> None:
+    files = edit(
+        export("regenboog-1.1"), "classes.csv", lambda text: text.replace(",01,crs-groep-3,", f",{grades},crs-groep-3,")
+    )
+
+    dataset = read(files)
+
+    assert problems(dataset) == []
+    assert next(group for group in dataset.groups if group.key == "cls-3").year_levels == levels
+
+
+def test_roles_in_1_2_are_checked() -> None:
+    files = export("regenboog-1.2")
+    no_role = edit(
+        files,
+        "roles.csv",
+        lambda text: "".join(line for line in text.splitlines(keepends=True) if ",t-smit," not in line),
+    )
+    assert problems(read(no_role)) == ["users.csv:4: The user has no role in roles.csv."]
+
+    def also_teacher(text: str) -> str:
+        return text + "r-noor-2,active,,s-bakker-noor,secondary,teacher,,,org-regenboog,\n"
+
+    assert problems(read(edit(files, "roles.csv", also_teacher))) == [
+        "roles.csv:5: A student cannot also have the roles teacher."
+    ]
+    unknown_org = edit(
+        files,
+        "roles.csv",
+        lambda text: text.replace(
+            "t-smit,primary,aide,2026-08-17,,org-regenboog", "t-smit,primary,aide,2026-08-17,,org-elders"
+        ),
+    )
+    assert problems(read(unknown_org)) == ["roles.csv:4: orgSourcedId org-elders is not in orgs.csv."]
