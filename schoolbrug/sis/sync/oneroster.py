@@ -246,6 +246,7 @@ class _Table:
     rows: list[_Row] = field(default_factory=list)
     active: dict[str, _Row] = field(default_factory=dict)  # by sourcedId
     deleted: set[str] = field(default_factory=set)
+    invalid: set[str] = field(default_factory=set)  # rows with a problem, reported on their own line
     usable: bool = True  # False when the header lacks required columns: rows were not read
 
 
@@ -257,6 +258,8 @@ class _Reader:
         self.data: dict[str, tuple[str, bytes]] = {}
         for name, content in files:
             base = posixpath.basename(name.replace("\\", "/"))
+            if base.lower() in self.data:
+                self.issue(base, None, _("The export holds this file twice."))
             self.data[base.lower()] = (base, content)
         self.version = ""
         self.modes: dict[str, str] = {}  # file name → bulk/delta/absent, from the manifest
@@ -270,9 +273,6 @@ class _Reader:
 
     def present(self, file: str) -> bool:
         return file.lower() in self.data
-
-    def table(self, file: str) -> _Table | None:
-        return self.tables.get(file)
 
     def decode(self, file: str) -> str | None:
         content = self.data[file.lower()][1]
@@ -382,6 +382,7 @@ class _Reader:
             status = row["status"].lower()
             if status not in _STATUSES:
                 self.issue(file, row.line, _("Unknown status %(value)s.") % {"value": row["status"]})
+                table.invalid.add(key)
                 continue
             modified = row["dateLastModified"]
             if modified and not _is_timestamp(modified):
@@ -397,6 +398,7 @@ class _Reader:
             empty = [column for column in needed if not row[column]]
             if empty:
                 self.issue(file, row.line, _("Required values are empty: %(columns)s") % {"columns": ", ".join(empty)})
+                table.invalid.add(key)
                 continue
             table.rows.append(row)
             table.active[key] = row
@@ -408,7 +410,7 @@ class _Reader:
         table = self.tables.get(file)
         if table is not None and key in table.active:
             return True
-        if table is None or not table.usable or key in table.deleted or self.modes.get(file) == "delta":
+        if table is None or not table.usable or key in table.deleted | table.invalid or self.modes.get(file) == "delta":
             return None
         return False
 

@@ -468,3 +468,21 @@ def test_roles_in_1_2_are_checked() -> None:
         ),
     )
     assert problems(read(unknown_org)) == ["roles.csv:4: orgSourcedId org-elders is not in orgs.csv."]
+
+
+def test_a_row_with_a_problem_is_reported_once_not_again_where_it_is_referenced() -> None:
+    # Daan lacks a given name: his line is named; his enrolment and his parents' links are not.
+    files = edit(
+        export("regenboog-1.1"), "users.csv", lambda text: text.replace(",daan.bakker,,Daan,", ",daan.bakker,,,")
+    )
+
+    assert problems(read(files)) == ["users.csv:8: Required values are empty: givenName"]
+
+
+def test_a_file_given_twice_is_reported() -> None:
+    files = list(export("regenboog-1.1").items())
+
+    with translation.override("en"):
+        dataset = read_oneroster([*files, ("copy/users.csv", files[-1][1])], today=TODAY)
+
+    assert "users.csv: The export holds this file twice." in problems(dataset)
