@@ -48,6 +48,37 @@ ROLES = "roles.csv"
 
 _COMMON = ("sourcedId", "status", "dateLastModified")
 
+# Every file name the OneRoster 1.1 and 1.2 CSV bindings define (lower case), so that a caller
+# sorting uploaded files can hand all of an export to `read_oneroster`, also the gradebook and
+# resource files that are not read (they are named in a note).
+ONEROSTER_FILES = frozenset(
+    f"{name.lower()}.csv"
+    for name in [
+        "manifest",
+        "academicSessions",
+        "categories",
+        "classes",
+        "classResources",
+        "courses",
+        "courseResources",
+        "demographics",
+        "enrollments",
+        "lineItems",
+        "orgs",
+        "resources",
+        "results",
+        "users",
+        "roles",
+        "userProfiles",
+        "userResources",
+        "scoreScales",
+        "lineItemScoreScales",
+        "resultScoreScales",
+        "lineItemLearningObjectiveIds",
+        "resultLearningObjectiveIds",
+    ]
+)
+
 # The columns of each file as the CSV bindings list them (1.1.1 and 1.2.1), and the ones the
 # binding requires in every row. A header must name every required column.
 _COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {

@@ -486,3 +486,15 @@ def test_a_file_given_twice_is_reported() -> None:
         dataset = read_oneroster([*files, ("copy/users.csv", files[-1][1])], today=TODAY)
 
     assert "users.csv: The export holds this file twice." in problems(dataset)
+
+
+def test_the_files_a_oneroster_export_may_hold_are_known_and_the_unread_ones_noted() -> None:
+    from schoolbrug.sis.sync.oneroster import ONEROSTER_FILES
+
+    assert {"manifest.csv", "users.csv", "roles.csv", "lineitems.csv", "userprofiles.csv"} <= ONEROSTER_FILES
+    files = {**export("regenboog-1.1"), "lineItems.csv": b"sourcedId\n", "results.csv": b"sourcedId\n"}
+
+    dataset = read(files)
+
+    assert problems(dataset) == []
+    assert "Files not read: lineItems.csv, results.csv" in dataset.notes
