@@ -54,6 +54,7 @@ from ..models import (
 from .dataset import Dataset, GuardianData, Issue, PupilData, Source
 from .edexml import looks_like_edexml, read_edexml
 from .guardians_csv import looks_like_guardian_csv, read_guardians_csv
+from .oneroster import ONEROSTER_FILES, read_oneroster
 
 # Limits for uploads and the command line. A real EDEXML export of a large school is ~2 MB; a
 # guardian CSV well under 1 MB. Zip members are counted and read with a cap, so a zip bomb stops
@@ -65,18 +66,6 @@ MAX_ZIP_RATIO = 200  # uncompressed / compressed; CSV compresses ~10x, a bomb ~1
 KEY_LENGTH = 100  # ExternalKeyMixin.external_key
 BATCH = 500
 KINDS = ("pupils", "guardians", "groups", "staff")
-ONEROSTER_FILES = {
-    "manifest.csv",
-    "orgs.csv",
-    "academicsessions.csv",
-    "classes.csv",
-    "courses.csv",
-    "users.csv",
-    "enrollments.csv",
-    "demographics.csv",
-    "roles.csv",
-    "userprofiles.csv",
-}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -124,12 +113,7 @@ def read_files(files: Sequence[tuple[str, bytes]]) -> Dataset:
                 )
             )
     if oneroster:
-        try:
-            from .oneroster import read_oneroster  # type: ignore[import-not-found,unused-ignore]
-        except ImportError:
-            dataset.issues.append(Issue(Source(oneroster[0][0]), _("OneRoster is not supported yet.")))
-        else:
-            dataset = dataset.merge(read_oneroster(oneroster))
+        dataset = dataset.merge(read_oneroster(oneroster))
     return dataset
 
 

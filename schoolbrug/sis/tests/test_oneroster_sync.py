@@ -141,3 +141,17 @@ def test_a_messy_export_prints_its_problems_and_applies_nothing(tmp_path: Path) 
     assert "manifest.csv:22: file.userProfiles must be bulk, delta or absent, not \"\"." in lines
     assert lines[-1] == "pupils +0 ~0 -0 =0; guardians +0 ~0 -0 =0; groups +0 ~0 -0 =0; staff +0 ~0 -0 =0"
     assert not School.objects.exists()
+
+
+def test_a_whole_oneroster_zip_with_gradebook_files_is_read_as_one_export() -> None:
+    # Exports often carry every file of the standard (gradebook, resources); they belong to the
+    # OneRoster set and are not "unknown files" of another format.
+    files = current_export("regenboog-1.2")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+        archive.writestr("lineItems.csv", "sourcedId,status,dateLastModified,title\n")
+    dataset = read_files([("export.zip", buffer.getvalue())])
+    assert not [str(issue) for issue in dataset.issues if "lineItems" in str(issue)]
+    assert len(dataset.pupils) == 5
