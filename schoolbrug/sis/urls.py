@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import urls_audit, urls_guardian_accounts, views
+from .enrolment import urls as urls_enrolment
 
 app_name = "staff"
 
@@ -15,4 +16,5 @@ urlpatterns = [
     ),
     *urls_guardian_accounts.urlpatterns,  # guardian account overview, invitations, export
     *urls_audit.urlpatterns,  # the school's audit log
+    *urls_enrolment.urlpatterns,  # enrolment, guardians, emergency numbers, medical data, photo, leaving
 ]
