@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import HttpRequest, QueryDict
 
 from schoolbrug.accounts import audit
 
@@ -46,3 +47,9 @@ def record_change(*, actor: Any, pupil: Pupil, data: dict[str, Any], subject: st
         subject=subject or pupil.full_name,
         data={"pupil_id": pupil.pk, **data},
     )
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The form data of a POST, also when it is empty: `request.POST or None` would show an empty
+    submission as a fresh form, without saying what is missing."""
+    return request.POST if request.method == "POST" else None

@@ -21,7 +21,7 @@ from schoolbrug.core import confirm
 from .. import policies
 from ..decorators import staff_required
 from ..models import EmergencyContact, Pupil
-from .common import record_change, require_editor
+from .common import posted, record_change, require_editor
 
 
 class EmergencyContactForm(forms.ModelForm):
@@ -108,7 +108,7 @@ def _renumber(contacts: list[EmergencyContact]) -> None:
 def contact_list(request: HttpRequest, pupil_id: int) -> HttpResponse:
     """The numbers in calling order with their buttons, and the form for a new one."""
     pupil = policies.get_pupil_for_editor_or_404(request.user, pupil_id)
-    form = EmergencyContactForm(request.POST or None)
+    form = EmergencyContactForm(posted(request))
     if request.method == "POST" and form.is_valid():
         contact_add(actor=request.user, pupil=pupil, data=form.cleaned_data)  # type: ignore[arg-type]
         messages.success(request, _("The emergency number has been added."))
@@ -121,7 +121,7 @@ def contact_list(request: HttpRequest, pupil_id: int) -> HttpResponse:
 @never_cache
 def contact_edit(request: HttpRequest, pupil_id: int, contact_id: int) -> HttpResponse:
     contact = get_contact_for_editor_or_404(request.user, pupil_id, contact_id)
-    form = EmergencyContactForm(request.POST or None, instance=contact)
+    form = EmergencyContactForm(posted(request), instance=contact)
     if request.method == "POST" and form.is_valid():
         contact_update(actor=request.user, contact=contact, data=form.cleaned_data)  # type: ignore[arg-type]
         messages.success(request, _("The emergency number has been saved."))

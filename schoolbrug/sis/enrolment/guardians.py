@@ -29,7 +29,7 @@ from ..dates import school_today
 from ..decorators import staff_required
 from ..forms import GuardianForm, GuardianshipForm
 from ..models import Guardian, Guardianship, Pupil
-from .common import record_change, require_editor
+from .common import posted, record_change, require_editor
 
 
 class LookupForm(forms.Form):
@@ -143,7 +143,7 @@ def add(request: HttpRequest, pupil_id: int) -> HttpResponse:
         return render(request, "sis/enrolment/guardian_lookup.html", context)
     email = lookup.cleaned_data["email"]
     existing = find_guardian_by_email(pupil, email)
-    data = request.POST or None
+    data = posted(request)
     guardian_form = None
     if existing is None:
         guardian_form = GuardianForm(data, prefix="guardian", initial={"email": email, "language": "nl"})

@@ -20,7 +20,7 @@ from schoolbrug.accounts.models import Account
 from .. import policies
 from ..decorators import staff_required
 from ..models import MedicalInfo, Pupil
-from .common import record_change, require_editor
+from .common import posted, record_change, require_editor
 
 FIELDS = ["gp_name", "gp_phone", "medicines", "allergies", "limitations", "other"]
 
@@ -64,7 +64,7 @@ def edit(request: HttpRequest, pupil_id: int) -> HttpResponse:
             subject=pupil.full_name,
             data={"pupil_id": pupil.pk},
         )
-    form = MedicalForm(request.POST or None, instance=instance)
+    form = MedicalForm(posted(request), instance=instance)
     if request.method == "POST" and form.is_valid():
         medical_update(actor=request.user, pupil=pupil, data=form.cleaned_data)  # type: ignore[arg-type]
         messages.success(request, _("The medical data have been saved."))

@@ -22,7 +22,7 @@ from schoolbrug.core.images import random_png_name, validated_png
 from .. import policies
 from ..decorators import staff_required
 from ..models import Pupil
-from .common import record_change, require_editor
+from .common import posted, record_change, require_editor
 
 MIN_SIDE = 100
 STORED_SIDE = 600
@@ -72,7 +72,7 @@ def photo_update(*, actor: Account, pupil: Pupil, png: bytes | None) -> Pupil:
 @never_cache
 def edit(request: HttpRequest, pupil_id: int) -> HttpResponse:
     pupil = policies.get_pupil_for_editor_or_404(request.user, pupil_id)
-    form = PhotoForm(request.POST or None, request.FILES or None)
+    form = PhotoForm(posted(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         png = form.cleaned_data.get("photo")
         photo_update(actor=request.user, pupil=pupil, png=png)  # type: ignore[arg-type]

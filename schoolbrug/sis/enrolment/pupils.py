@@ -23,7 +23,7 @@ from ..dates import school_today
 from ..decorators import staff_required
 from ..forms import DATE_WIDGET, PupilForm
 from ..models import Group, Placement, Pupil, School, StaffMember
-from .common import placement_groups, record_change, require_editor
+from .common import placement_groups, posted, record_change, require_editor
 
 
 class GroupChoiceField(forms.ModelChoiceField):
@@ -172,7 +172,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
     wanted_group = request.GET.get("group", "")
     if wanted_group.isdigit():
         initial["group"] = placement_groups(staff.school).filter(pk=wanted_group).first()
-    form = EnrolmentForm(request.POST or None, initial=initial, school=staff.school)
+    form = EnrolmentForm(posted(request), initial=initial, school=staff.school)
     if request.method == "POST" and form.is_valid():
         data = {name: value for name, value in form.cleaned_data.items() if name != "group"}
         try:
@@ -194,7 +194,7 @@ def placement(request: HttpRequest, pupil_id: int) -> HttpResponse:
         .select_related("group", "year")
         .order_by("year__start_date")
     )
-    form = PlacementForm(request.POST or None, school=pupil.school)
+    form = PlacementForm(posted(request), school=pupil.school)
     if request.method == "POST" and form.is_valid():
         group: Group = form.cleaned_data["group"]
         try:
@@ -215,7 +215,7 @@ def placement(request: HttpRequest, pupil_id: int) -> HttpResponse:
 @never_cache
 def leave(request: HttpRequest, pupil_id: int) -> HttpResponse:
     pupil = policies.get_pupil_for_editor_or_404(request.user, pupil_id)
-    form = LeaveForm(request.POST or None, pupil=pupil, initial={"left_on": school_today(pupil.school)})
+    form = LeaveForm(posted(request), pupil=pupil, initial={"left_on": school_today(pupil.school)})
     if request.method == "POST" and form.is_valid():
         try:
             pupil_mark_left(actor=request.user, pupil=pupil, left_on=form.cleaned_data["left_on"])  # type: ignore[arg-type]
