@@ -71,5 +71,11 @@ class SisConfig(AppConfig):
                 },
             },
             models_with_fields=[Pupil, Guardian, Guardianship, EmergencyContact, MedicalInfo],
-            field_name_keys=["pupil_fields", "guardian_fields", "relation_fields", "emergency_fields", "medical_fields"],
+            field_name_keys=[
+                "pupil_fields",
+                "guardian_fields",
+                "relation_fields",
+                "emergency_fields",
+                "medical_fields",
+            ],
         )

@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -34,7 +35,7 @@ from .common import posted, record_change, require_editor
 
 class LookupForm(forms.Form):
     email = forms.EmailField(
-        label=gettext_lazy("e-mail address of the guardian"),
+        label=capfirst(gettext_lazy("e-mail address of the guardian")),
         required=False,
         help_text=gettext_lazy(
             "A guardian of this school with this address (a parent of a brother or sister) is linked, "

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -30,7 +31,7 @@ STORED_SIDE = 600
 
 class PhotoForm(forms.Form):
     photo = forms.FileField(
-        label=gettext_lazy("photo"),
+        label=capfirst(gettext_lazy("photo")),
         required=False,
         help_text=gettext_lazy("At least 100 × 100 pixels; JPEG, PNG or WebP up to 5 MB."),  # noqa: RUF001
         widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),

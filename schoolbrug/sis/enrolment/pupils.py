@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -33,7 +34,7 @@ class GroupChoiceField(forms.ModelChoiceField):
 
 class EnrolmentForm(PupilForm):
     group = GroupChoiceField(
-        label=gettext_lazy("group"),
+        label=capfirst(gettext_lazy("group")),
         queryset=Group.objects.none(),
         required=False,
         help_text=gettext_lazy("A group of the current or the next school year; you can also place the pupil later."),
@@ -51,9 +52,9 @@ class EnrolmentForm(PupilForm):
         self.school = school
         self.fields["group"].queryset = placement_groups(school)  # type: ignore[attr-defined]
         # A new pupil is registered or expected; "left" is reached through leaving.
-        self.fields["status"].choices = [
-            (value, label) for value, label in Pupil.Status.choices if value != Pupil.Status.LEFT
-        ]  # type: ignore[attr-defined]
+        status = self.fields["status"]
+        assert isinstance(status, forms.ChoiceField)
+        status.choices = [(value, label) for value, label in Pupil.Status.choices if value != Pupil.Status.LEFT]
         self.fields["enrolled_on"].required = True
 
     def clean(self) -> dict[str, Any]:
@@ -73,7 +74,7 @@ class EnrolmentForm(PupilForm):
 
 
 class PlacementForm(forms.Form):
-    group = GroupChoiceField(label=gettext_lazy("group"), queryset=Group.objects.none())
+    group = GroupChoiceField(label=capfirst(gettext_lazy("group")), queryset=Group.objects.none())
 
     def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -81,7 +82,7 @@ class PlacementForm(forms.Form):
 
 
 class LeaveForm(forms.Form):
-    left_on = forms.DateField(label=gettext_lazy("date of leaving"), widget=DATE_WIDGET)
+    left_on = forms.DateField(label=capfirst(gettext_lazy("date of leaving")), widget=DATE_WIDGET)
 
     def __init__(self, *args: Any, pupil: Pupil, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
