@@ -554,3 +554,27 @@ class PhotoTests(SchoolTestCase):
         self.assertContains(response, "Kies een foto")
         self.sam.refresh_from_db()
         self.assertFalse(self.sam.photo)
+
+
+class EnrolmentAuditTextTests(SchoolTestCase):
+    def test_the_audit_log_reads_the_changes_in_dutch_words(self) -> None:
+        verified_login(self.client, self.ada.user)
+        self.client.post(reverse("staff:pupil-enrol"), pupil_post(group=str(self.group3.pk)))
+        add = reverse("staff:guardian-add", args=[self.olivia.pk]) + "?email=paula@test.nl"
+        self.client.post(add, relation_post())
+        self.client.post(reverse("staff:emergency", args=[self.sam.pk]), {"name": "Opa", "phone": "0570 111111"})
+        medical = {"gp_name": "Dr. Jansen", "medicines": "Ventolin", "allergies": "Pinda's"}
+        self.client.post(reverse("staff:medical-edit", args=[self.sam.pk]), medical)
+        html = self.client.get(reverse("staff:audit-log")).content.decode()
+        for words in (
+            "Wijziging: leerling ingeschreven",
+            "Groep: Groep 3",
+            "Wijziging: ouder/verzorger toegevoegd",
+            "Nieuwe ouder/verzorger geregistreerd: nee",
+            "Wijziging: noodnummer toegevoegd",
+            "Gewijzigde gegevens noodnummer: naam, telefoon",
+            "Gewijzigde medische gegevens: Huisarts, medicijnen",
+        ):
+            self.assertIn(words, html)
+        for code in ("guardian_added", "emergency_fields", "medical_changed", "Ventolin"):
+            self.assertNotIn(code, html)
