@@ -57,6 +57,8 @@ def photo_update(*, actor: Account, pupil: Pupil, png: bytes | None) -> Pupil:
     once the new state is committed, so a failed save never leaves a pupil without his file."""
     require_editor(actor, pupil)
     old = pupil.photo.name if pupil.photo else ""
+    if png is None and not old:
+        return pupil  # nothing to remove
     if png is not None:
         pupil.photo.save(random_png_name(), ContentFile(png), save=False)
     else:

@@ -27,7 +27,7 @@ from schoolbrug.sis.models import (
     Pupil,
     SchoolYear,
 )
-from schoolbrug.sis.testing import SchoolTestCase, make_group
+from schoolbrug.sis.testing import SchoolTestCase, make_group, make_pupil
 
 MEDIA = tempfile.mkdtemp(prefix="pupil-photos-")
 EN = {"accept-language": "en"}
@@ -356,6 +356,22 @@ class GuardianTests(SchoolTestCase):
         response = self.client.post(self.add_url(self.olivia, "otto@test.nl"), relation_post())
         self.assertContains(response, "is al ouder/verzorger van deze leerling")
         self.assertEqual(Guardianship.objects.filter(pupil=self.olivia).count(), 1)
+
+    def test_the_found_guardians_page_query_count_does_not_grow_with_his_children(self) -> None:
+        url = self.add_url(self.olivia, "paula@test.nl")
+
+        def add_children(count: int, start: int) -> None:
+            for i in range(start, start + count):
+                child = make_pupil(self.school, f"Kind{i}", "Bakker", self.group3)
+                Guardianship.objects.create(pupil=child, guardian=self.paula.record, relation="mother")
+
+        add_children(2, 0)
+        with count_queries() as small:
+            self.assertEqual(len(self.client.get(url).context["children"]), 3)
+        add_children(30, 100)
+        with count_queries() as large:
+            self.assertContains(self.client.get(url), "Kind129")
+        assert_same_query_count(small, large, "guardian found by e-mail")
 
     def test_a_guardian_of_another_school_is_not_found(self) -> None:
         response = self.client.get(self.add_url(self.olivia, "wim@test.nl"))
