@@ -522,9 +522,9 @@ class PhotoTests(SchoolTestCase):
             self.assertEqual(response.status_code, 200)
             self.assertEqual(response["Content-Type"], "image/png")
             self.assertIn("no-store", response["Cache-Control"])
-            self.assertTrue(
-                b"".join(response.streaming_content).startswith(b"\x89PNG")
-            )  # read to the end: closes the file
+            # Read to the end, which also closes the file.
+            body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+            self.assertTrue(body.startswith(b"\x89PNG"))
         self.client.force_login(self.paula.user)
         self.assertEqual(self.client.get(self.image).status_code, 404)
         verified_login(self.client, self.wim.user)
