@@ -19,7 +19,7 @@ import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import cast
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management import call_command
@@ -118,8 +118,8 @@ class HtmlValidityTests(TestCase):
         self.keep("visitor", "GET a page that does not exist", client.get("/bestaat-niet/"))
 
     def collect_guardian_steps(self) -> None:
-        """The second step of adding a guardian is reached by a GET form, not a link: found by
-        e-mail (a guardian of a brother or sister) and new, each also posted empty."""
+        """The second step of adding a guardian is reached by the lookup form, not a link: found
+        by e-mail (a guardian of a brother or sister) and new, each also sent with errors."""
         admin = StaffMember.objects.filter(is_application_admin=True, account__isnull=False).first()
         assert admin is not None and admin.account is not None
         client = Client(raise_request_exception=False)
@@ -128,11 +128,11 @@ class HtmlValidityTests(TestCase):
         assert link is not None
         other = Pupil.objects.filter(school=admin.school).exclude(guardianships__guardian=link.guardian).first()
         assert other is not None
-        base = reverse("staff:guardian-add", args=[other.pk])
+        url = reverse("staff:guardian-add", args=[other.pk])
+        who = admin.account.email
         for what, email in (("found", link.guardian.email), ("new", "nieuw-adres@example.nl")):
-            url = f"{base}?{urlencode({'email': email})}"
-            self.keep(admin.account.email, f"GET guardian {what} {url}", client.get(url))
-            self.keep(admin.account.email, f"POST (empty) guardian {what} {url}", client.post(url, {}))
+            self.keep(who, f"POST guardian lookup, {what} {url}", client.post(url, {"email": email, "lookup": "1"}))
+            self.keep(who, f"POST guardian {what}, with errors {url}", client.post(url, {"email": email}))
 
     def validate(self, java: str) -> list[dict[str, object]]:
         with tempfile.TemporaryDirectory() as folder:

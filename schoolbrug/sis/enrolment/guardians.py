@@ -135,22 +135,24 @@ def guardianship_remove(*, actor: Account, guardianship: Guardianship) -> None:
 @staff_required
 @never_cache
 def add(request: HttpRequest, pupil_id: int) -> HttpResponse:
-    """Step 1 (no `email` in the address) asks for the e-mail address; step 2 shows the guardian
-    found, or the form for a new one, with the relation to this pupil."""
+    """Step 1 asks for the e-mail address (a POST with `lookup`: an address is contact data and
+    stays out of URLs and access logs); step 2 shows the guardian found, or the form for a new
+    one, with the relation to this pupil, and carries the address along in a hidden field."""
     pupil = policies.get_pupil_for_editor_or_404(request.user, pupil_id)
-    lookup = LookupForm(request.GET if "email" in request.GET else None)
+    lookup = LookupForm(posted(request))
     context: dict[str, Any] = {"pupil": pupil, "lookup": lookup}
     if not lookup.is_bound or not lookup.is_valid():
         return render(request, "sis/enrolment/guardian_lookup.html", context)
     email = lookup.cleaned_data["email"]
     existing = find_guardian_by_email(pupil, email)
-    data = posted(request)
+    # The lookup itself shows step 2 unbound; only a step-2 submission binds its forms.
+    data = None if "lookup" in request.POST else request.POST
     guardian_form = None
     if existing is None:
         guardian_form = GuardianForm(data, prefix="guardian", initial={"email": email, "language": "nl"})
     relation_form = GuardianshipForm(data, prefix="relation")
     forms_valid = relation_form.is_valid() and (guardian_form is None or guardian_form.is_valid())
-    if request.method == "POST" and forms_valid:
+    if data is not None and forms_valid:
         try:
             guardianship = guardian_add(
                 actor=request.user,  # type: ignore[arg-type]
