@@ -117,6 +117,7 @@ def guardianship_remove(*, actor: Account, guardianship: Guardianship) -> None:
     pupil = guardianship.pupil
     require_editor(actor, pupil)
     guardian = guardianship.guardian
+    guardian_id = guardian.pk  # delete() clears it
     guardianship.delete()
     record_deleted = guardian.account_id is None and not guardian.guardianships.exists()
     if record_deleted:
@@ -125,7 +126,7 @@ def guardianship_remove(*, actor: Account, guardianship: Guardianship) -> None:
         actor=actor,
         pupil=pupil,
         subject=f"{guardian.full_name} · {pupil.full_name}",
-        data={"change": "guardian_removed", "guardian_id": guardian.pk, "guardian_record_deleted": record_deleted},
+        data={"change": "guardian_removed", "guardian_id": guardian_id, "guardian_record_deleted": record_deleted},
     )
 
 

@@ -31,9 +31,7 @@ def outbox_of_school(school_id: int) -> QuerySet[OutgoingMail]:
     )
     # The list never needs the bodies, which are the bulk of each row.
     return (
-        OutgoingMail.objects.filter(
-            Q(school_id=school_id) | Q(school_id__isnull=True, account_id__in=linked_accounts)
-        )
+        OutgoingMail.objects.filter(Q(school_id=school_id) | Q(school_id__isnull=True, account_id__in=linked_accounts))
         .defer("body")
         .order_by("-sent_at", "-pk")
     )

@@ -397,8 +397,14 @@ class GuardianTests(SchoolTestCase):
         verified_login(self.client, self.ada.user)
         neighbour = Guardian.objects.create(school=self.school, first_name="Els", last_name="Buur")
         other = Guardianship.objects.create(pupil=self.sam, guardian=neighbour, relation="other")
+        neighbour_id = neighbour.pk
         self.client.post(reverse("staff:guardianship-remove", args=[self.sam.pk, other.pk]), {"confirm": "yes"})
-        self.assertFalse(Guardian.objects.filter(pk=neighbour.pk).exists())
+        self.assertFalse(Guardian.objects.filter(pk=neighbour_id).exists())
+        removed = AuditEvent.objects.filter(data__change="guardian_removed").order_by("pk")
+        self.assertEqual(
+            [(e.data["guardian_id"], e.data["guardian_record_deleted"]) for e in removed],
+            [(self.dirk.record.pk, False), (neighbour_id, True)],
+        )
         self.assertEqual(AuditEvent.objects.filter(data__change="guardian_removed").count(), 2)
 
     def test_a_guardianship_of_another_pupil_cannot_be_removed_through_this_one(self) -> None:
