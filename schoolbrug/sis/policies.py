@@ -149,3 +149,12 @@ def get_guardianship_for_editor_or_404(user: Any, pupil_id: int, guardianship_id
     if not can_edit_family(user, pupil):
         raise Http404
     return get_object_or_404(Guardianship.objects.select_related("guardian", "pupil"), pk=guardianship_id, pupil=pupil)
+
+
+def get_pupil_for_editor_or_404(user: Any, pupil_id: int) -> Pupil:
+    """A pupil whose records the user may change (his school's application administrator):
+    everyone else gets 404, teachers who see the pupil included; they keep the pupil page."""
+    pupil = get_pupil_for_user_or_404(user, pupil_id)
+    if not can_edit_pupil(user, pupil):
+        raise Http404
+    return pupil

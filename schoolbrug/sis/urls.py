@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import urls_audit, urls_guardian_accounts, views
+from .enrolment import urls as urls_enrolment
 from .rollover import urls as urls_rollover
 from .setup import urls as setup_urls
 from .sync import urls as urls_sync
@@ -21,4 +22,5 @@ urlpatterns = [
     *setup_urls.urlpatterns,  # school set-up by the application administrator
     *urls_sync.urlpatterns,  # sync from an administration export: upload, preview, apply
     *urls_rollover.urlpatterns,  # next school year's groups from this year's
+    *urls_enrolment.urlpatterns,  # enrolment, guardians, emergency numbers, medical data, photo, leaving
 ]

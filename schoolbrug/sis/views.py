@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 
 from . import audit_services, policies, selectors, services
 from .decorators import staff_required
+from .enrolment.common import placement_years
 from .forms import GuardianForm, GuardianshipForm, PupilForm
 from .guardian_accounts.invitations import guardian_invite
 from .guardian_accounts.limits import SINGLE_KEY_PREFIX, LimitReached
@@ -48,7 +49,11 @@ def group_list(request: HttpRequest) -> HttpResponse:
 def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
     group = selectors.group_with_details(policies.get_group_for_user_or_404(request.user, group_id))
     rows = selectors.group_pupils(user=request.user, group=group)
-    return render(request, "sis/group_detail.html", {"group": group, "rows": rows})
+    # Enrolling into this group is offered while the group is one a pupil can still be placed in.
+    can_enrol = policies.is_application_admin(request.user, group.school_id) and group.year_id in {
+        year.pk for year in placement_years(group.school)
+    }
+    return render(request, "sis/group_detail.html", {"group": group, "rows": rows, "can_enrol": can_enrol})
 
 
 @staff_required

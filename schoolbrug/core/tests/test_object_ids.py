@@ -30,7 +30,7 @@ from schoolbrug.portal.tests import records_data as rd
 from schoolbrug.portal.tests.helpers import enable_module
 from schoolbrug.records.models import CorrectionRequest, StandardisedTest
 from schoolbrug.sis.guardian_accounts.batch_models import InvitationBatch
-from schoolbrug.sis.models import Branch, Guardianship, TimetableEntry
+from schoolbrug.sis.models import Branch, EmergencyContact, Guardianship, TimetableEntry
 from schoolbrug.sis.sync.upload_models import SyncUpload
 from schoolbrug.sis.testing import Persona, SchoolTestCase
 
@@ -39,8 +39,8 @@ HUGE_IDS = ("9" * 23, str(MAX_OBJECT_ID + 1), str(MAX_OBJECT_ID))
 PORTAL_STAFF_PAGES = {"portal:settings-schedule-delete"}
 # Text parameters of routes that also take an id.
 TEXT_ARGUMENTS = {"target": "pupil", "field": "called_name"}
-# With valid ids this route still answers 404: the school has no image file in the test storage.
-NO_CONTENT_IN_TESTS = {"portal:dashboard-image"}
+# With valid ids these routes still answer 404: no image file in the test storage.
+NO_CONTENT_IN_TESTS = {"portal:dashboard-image", "staff:pupil-photo"}
 
 
 @dataclass
@@ -114,6 +114,7 @@ class HugeIdsAnswer404Tests(SchoolTestCase):
             "period_id": report.period_id,
             "object_id": cls.sam.pk,
             "guardianship_id": Guardianship.objects.get(guardian=cls.paula.record, pupil=cls.sam).pk,
+            "contact_id": EmergencyContact.objects.get(pupil=cls.sam).pk,
             "schedule_id": ModuleSchedule.objects.create(
                 school=cls.school, module=Module.NOTES, enabled=True, starts_on=dt.date(2030, 1, 1)
             ).pk,

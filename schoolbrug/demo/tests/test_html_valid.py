@@ -31,7 +31,7 @@ from schoolbrug.accounts.activation import activation_token_issue
 from schoolbrug.accounts.models import Account
 from schoolbrug.accounts.two_factor.testing import verified_login
 from schoolbrug.sis.demo.schools import GUARDIAN_EMAILS, STAFF_EMAILS
-from schoolbrug.sis.models import StaffMember
+from schoolbrug.sis.models import Guardianship, Pupil, StaffMember
 
 from .test_crawl import crawl
 
@@ -117,6 +117,23 @@ class HtmlValidityTests(TestCase):
         self.keep("visitor", "GET unknown activation link", client.get(reverse("accounts:activate", args=["x" * 43])))
         self.keep("visitor", "GET a page that does not exist", client.get("/bestaat-niet/"))
 
+    def collect_guardian_steps(self) -> None:
+        """The second step of adding a guardian is reached by the lookup form, not a link: found
+        by e-mail (a guardian of a brother or sister) and new, each also sent with errors."""
+        admin = StaffMember.objects.filter(is_application_admin=True, account__isnull=False).first()
+        assert admin is not None and admin.account is not None
+        client = Client(raise_request_exception=False)
+        verified_login(client, admin.account)
+        link = Guardianship.objects.filter(pupil__school=admin.school, guardian__email__gt="").first()
+        assert link is not None
+        other = Pupil.objects.filter(school=admin.school).exclude(guardianships__guardian=link.guardian).first()
+        assert other is not None
+        url = reverse("staff:guardian-add", args=[other.pk])
+        who = admin.account.email
+        for what, email in (("found", link.guardian.email), ("new", "nieuw-adres@example.nl")):
+            self.keep(who, f"POST guardian lookup, {what} {url}", client.post(url, {"email": email, "lookup": "1"}))
+            self.keep(who, f"POST guardian {what}, with errors {url}", client.post(url, {"email": email}))
+
     def validate(self, java: str) -> list[dict[str, object]]:
         with tempfile.TemporaryDirectory() as folder:
             names = {}
@@ -149,6 +166,7 @@ class HtmlValidityTests(TestCase):
         for email in GUARDIAN_EMAILS:
             self.collect_persona(email, Account.Kind.GUARDIAN)
         self.collect_visitor()
+        self.collect_guardian_steps()
         print(f"\n{len(self.pages)} pages checked by the Nu HTML Checker")
         errors = [m for m in self.validate(java) if m.get("type") in ("error", "non-document-error")]
         by_message: dict[str, list[str]] = collections.defaultdict(list)
