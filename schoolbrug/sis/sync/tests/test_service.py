@@ -362,6 +362,29 @@ class CommandTests(SyncTestCase):
                 lines[-1], "pupils +0 ~0 -0 =30; guardians +0 ~0 -0 =48; groups +0 ~0 -0 =4; staff +0 ~0 -0 =6"
             )
 
+    def test_school_names_one_branch_of_a_brin_with_brin_and_branch_code(self) -> None:
+        self.school.branch_code = "00"
+        self.school.save()
+        other, _previous, _current = make_school("OBS De Linde, dependance")
+        School.objects.filter(pk=other.pk).update(brin="12AB", branch_code="01")
+        with tempfile.TemporaryDirectory() as directory:
+            xml, csv = self.write(directory, Export(branch_code="01", branches={"VO": "Oost"}))
+            code, lines = self.run_command(xml, csv, "--school", "12AB01")
+            self.assertEqual(code, 0, lines)
+            # Without a branch code the file is matched on its own BRIN and branch code too.
+            code, lines = self.run_command(xml, csv)
+            self.assertEqual(code, 0, lines)
+            self.assertTrue(lines[-1].startswith("pupils +0 ~0 -0 =30"), lines)
+            code, lines = self.run_command(xml, csv, "--school", "12AB00")
+            self.assertEqual(code, 1)
+            self.assertIn(
+                "EDEX.XML:3: This file belongs to the school with BRIN 12AB01, not to OBS De Linde (BRIN 12AB00).",
+                lines,
+            )
+        self.assertEqual(list(other.branches.values_list("external_key", flat=True)), ["VO"])
+        self.assertEqual(other.pupils.count(), 30)
+        self.assertFalse(self.school.pupils.exists())
+
     def test_validation_errors_exit_1_with_file_and_line(self) -> None:
         with tempfile.TemporaryDirectory() as directory:
             xml, csv = self.write(directory, Export(guardian_overrides={"V00003": {"email": "geen-mail"}}))
