@@ -101,7 +101,9 @@ class School(ExternalKeyMixin, Address, TimestampedModel):
         return self.name
 
 
-class Branch(Address, TimestampedModel):
+class Branch(ExternalKeyMixin, Address, TimestampedModel):
+    # `external_key` is the EDEXML vestiging key; a sync creates and renames branches, never
+    # deletes one (sis/sync/service.py).
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="branches")
     name = models.CharField(_("name"), max_length=200)
     phone = models.CharField(_("telephone"), max_length=20, blank=True, validators=[phone_validator])
@@ -110,6 +112,7 @@ class Branch(Address, TimestampedModel):
         verbose_name = _("branch")
         verbose_name_plural = _("branches")
         ordering = ["name"]
+        constraints = [_unique_external_key("branch")]
 
     def __str__(self) -> str:
         return self.name

@@ -50,6 +50,15 @@ class SchoolData:
 
 
 @dataclass(frozen=True)
+class BranchData:
+    """A branch (EDEXML vestiging) of the school; a sync creates and renames, never deletes."""
+
+    key: str
+    name: str
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
 class GroupData:
     key: str
     name: str
@@ -128,6 +137,8 @@ class Dataset:
     # also when it lists none of them. Only a listed kind can have records that left: an EDEXML
     # file says nothing about guardians. A kind with records in the lists counts as listed too.
     kinds: frozenset[str] = frozenset()
+    # Not a kind of the summary line (its shape is fixed); a branch missing from the file stays.
+    branches: list[BranchData] = field(default_factory=list)
 
     def merge(self, other: Dataset) -> Dataset:
         """Two files of one export (EDEXML plus the guardian CSV) as one dataset."""
@@ -141,6 +152,7 @@ class Dataset:
             full=self.full and other.full,
             notes=[*self.notes, *other.notes],
             kinds=self.kinds | other.kinds,
+            branches=[*self.branches, *other.branches],
         )
 
     def lists(self, kind: str) -> bool:

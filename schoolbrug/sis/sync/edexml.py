@@ -1,7 +1,7 @@
 """EDEXML 2.0 and 2.1 (Edustandaard, NTA 2032) → `Dataset` (SIS-9).
 
 An EDEXML file is one school's export from its administration (ParnasSys, ESIS): the school and
-school year, groups (stamgroep with a jaargroep, samengestelde groep), pupils with ECK iD and
+school year, branches (vestigingen), groups (stamgroep with a jaargroep, samengestelde groep), pupils with ECK iD and
 teachers with their groups. It carries no guardians (see `guardians_csv`).
 
 Every file is validated against the bundled XSDs (`xsd/`, provenance in `xsd/PROVENANCE.md`)
@@ -19,7 +19,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from .dataset import Dataset, GroupData, Issue, PupilData, SchoolData, Source, StaffData
+from .dataset import BranchData, Dataset, GroupData, Issue, PupilData, SchoolData, Source, StaffData
 
 XSD_DIR = Path(__file__).resolve().parent / "xsd"
 VERSIONS = ("2.0", "2.1")
@@ -160,6 +160,16 @@ def _read_valid(name: str, root: etree._Element, version: str, dataset: Dataset)
             % {"file": name, "version": version, "last": LAST_PUBLISHED_YEAR}
         )
     dataset.notes.append(_("%(file)s: EDEXML %(version)s, valid.") % {"file": name, "version": version})
+
+    for element in root.iterfind("vestigingen/vestiging"):
+        key = element.get("key", "")
+        dataset.branches.append(
+            BranchData(
+                key=key,
+                name=_text(element, "naam"),
+                source=Source(name, line=element.sourceline, element=f"vestigingen/vestiging[@key='{key}']"),
+            )
+        )
 
     groups: dict[str, GroupData] = {}
     group_levels: dict[str, set[int]] = {}

@@ -34,6 +34,8 @@ class Export:
     pupil_overrides: dict[str, dict[str, str]] = field(default_factory=dict)
     left_out: set[str] = field(default_factory=set)  # pupil keys not in the file
     guardian_overrides: dict[str, dict[str, str]] = field(default_factory=dict)
+    branch_code: str = "00"
+    branches: dict[str, str] = field(default_factory=dict)  # vestiging key → name
 
     def pupil(self, i: int) -> dict[str, str]:
         prefix, last = _split(LAST[(i // len(FIRST)) % len(LAST)])
@@ -57,9 +59,13 @@ class Export:
             '<EDEX xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
             'xsi:noNamespaceSchemaLocation="EDEXML.structuur.xsd">',
             f"<school><schooljaar>{self.school_year}</schooljaar><brincode>{self.brin}</brincode>"
-            f"<dependancecode>00</dependancecode><xsdversie>{self.version}</xsdversie></school>",
-            "<groepen>",
+            f"<dependancecode>{self.branch_code}</dependancecode><xsdversie>{self.version}</xsdversie></school>",
         ]
+        if self.branches:
+            lines.append("<vestigingen>")
+            lines.extend(f'<vestiging key="{k}"><naam>{n}</naam></vestiging>' for k, n in self.branches.items())
+            lines.append("</vestigingen>")
+        lines.append("<groepen>")
         for g in range(self.groups):
             lines.append(f'<groep key="G{g:03d}"><naam>Groep {g % 8 + 1}{chr(65 + g // 8)}</naam>'
                          f"<jaargroep>{g % 8 + 1}</jaargroep></groep>")  # fmt: skip

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -40,6 +41,7 @@ from schoolbrug.core.numbers import shown
 
 from ..models import (
     Board,
+    Branch,
     Group,
     GroupStaff,
     GroupYearLevel,
@@ -175,6 +177,20 @@ def _unzip(name: str, content: bytes, dataset: Dataset, *, budget: int) -> list[
 # ---------------------------------------------------------------------------------------------
 # The plan
 
+_BRANCH_CODE = re.compile(r"[0-9]{2}")  # School.branch_code's validator
+
+
+def _school_number(brin: str, branch_code: str) -> str:
+    """BRIN and branch code as DUO writes the school number: "12AB00", or "12AB" without a code."""
+    return f"{brin.upper()}{branch_code}"
+
+
+def _other_school(brin: str, branch_code: str, school: School) -> bool:
+    # The branch codes count only when both the file and the school have one.
+    if brin.upper() != school.brin.upper():
+        return True
+    return bool(branch_code and school.branch_code and branch_code != school.branch_code)
+
 
 @dataclass(frozen=True)
 class FieldChange:
@@ -219,6 +235,11 @@ class SyncPlan:
     guardians: KindPlan = field(default_factory=KindPlan)
     groups: KindPlan = field(default_factory=KindPlan)
     staff: KindPlan = field(default_factory=KindPlan)
+    # Branches are shown in the preview but are not part of the fixed summary line; `left` stays
+    # empty: a branch missing from the file is kept.
+    branches: KindPlan = field(default_factory=KindPlan)
+    # The school's branch code (EDEXML dependancecode) to store on a school that has none yet.
+    branch_code: str = ""
     issues: list[Issue] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     applied: bool = False
@@ -235,7 +256,12 @@ class SyncPlan:
     def has_changes(self) -> bool:
         # Also a record whose only change is the file's values kept in `sis_values` is written.
         pending = self._ops is not None and self._ops.pending()
-        return self.create_school or pending or any(k.added or k.changed or k.left for _n, k in self.kinds())
+        return (
+            self.create_school
+            or bool(self.branch_code)
+            or pending
+            or any(k.added or k.changed or k.left for _n, k in self.kinds())
+        )
 
     @property
     def edited_by_hand(self) -> list[RecordChange]:
@@ -261,6 +287,8 @@ class _Operations:
 
     school_year: SchoolYear | None = None
     new_year: SchoolYear | None = None
+    new_branches: list[Branch] = field(default_factory=list)
+    branch_updates: list[Branch] = field(default_factory=list)
     new_groups: list[Group] = field(default_factory=list)
     group_updates: list[Group] = field(default_factory=list)
     group_update_fields: set[str] = field(default_factory=set)
@@ -376,6 +404,7 @@ class _Planner:
         if self.plan.issues:
             return self.plan
         self._load()
+        self._plan_branches()
         self._plan_groups()
         self._plan_pupils()
         self._plan_staff()
@@ -393,7 +422,12 @@ class _Planner:
             if data is None or not data.brin:
                 self.issue(None, _("The files name no school (BRIN); choose the school to synchronise."))
                 return
-            found = School.objects.filter(brin__iexact=data.brin).order_by("pk").first()
+            # A BRIN with several branches (dependances) has one school per branch code; a school
+            # without a branch code matches any branch of its BRIN.
+            candidates = list(School.objects.filter(brin__iexact=data.brin).order_by("pk"))
+            found = next((s for s in candidates if data.branch_code and s.branch_code == data.branch_code), None)
+            if found is None:
+                found = next((s for s in candidates if not (data.branch_code and s.branch_code)), None)
             if found is not None:
                 self.school = self.plan.school = found
             elif self.create_school:
@@ -405,16 +439,33 @@ class _Planner:
                         "No school with BRIN %(brin)s exists in Schoolbrug; create it first or allow creating it "
                         "(--create-school)."
                     )
-                    % {"brin": data.brin},
+                    % {"brin": _school_number(data.brin, data.branch_code)},
                 )
                 return
-        elif data is not None and data.brin and self.school.brin and data.brin.upper() != self.school.brin.upper():
+        elif (
+            data is not None
+            and data.brin
+            and self.school.brin
+            and _other_school(data.brin, data.branch_code, self.school)
+        ):
             self.issue(
                 data.source,
                 _("This file belongs to the school with BRIN %(file)s, not to %(school)s (BRIN %(ours)s).")
-                % {"file": data.brin, "school": self.school.name, "ours": self.school.brin},
+                % {
+                    "file": _school_number(data.brin, data.branch_code),
+                    "school": self.school.name,
+                    "ours": _school_number(self.school.brin, self.school.branch_code),
+                },
             )
             return
+        if data is not None and _BRANCH_CODE.fullmatch(data.branch_code):
+            if self.school is None:
+                self.plan.branch_code = data.branch_code
+            elif not self.school.branch_code:
+                self.plan.branch_code = data.branch_code
+                self.plan.notes.append(
+                    _("The school's branch code %(code)s will be stored from the file.") % {"code": data.branch_code}
+                )
 
         current = None
         if self.school is not None:
@@ -464,6 +515,7 @@ class _Planner:
     def _check_dataset(self) -> None:
         ds = self.dataset
         for kind, records in (
+            ("branches", ds.branches),
             ("groups", ds.groups),
             ("pupils", ds.pupils),
             ("staff", ds.staff),
@@ -537,8 +589,11 @@ class _Planner:
         self.placements: dict[int, Placement] = {}
         self.group_staff: list[GroupStaff] = []
         self.guardianships: list[Guardianship] = []
+        self.branches: list[Branch] = []
         if school is None:
             return
+        if self.dataset.branches:
+            self.branches = list(Branch.objects.filter(school=school))
         if year is not None:
             self.groups = list(Group.objects.filter(year=year).prefetch_related("year_levels"))
             self.placements = {p.pupil_id: p for p in Placement.objects.filter(year=year)}
@@ -548,6 +603,33 @@ class _Planner:
         if self.dataset.lists("guardians"):
             self.guardians = list(Guardian.objects.filter(school=school))
             self.guardianships = list(Guardianship.objects.filter(pupil__school=school))
+
+    # -- branches ------------------------------------------------------------------------------
+
+    def _plan_branches(self) -> None:
+        """Creates the file's branches and renames changed ones; a branch the file does not list
+        stays (it may carry an address and telephone number entered in Schoolbrug)."""
+        by_key = {b.external_key: b for b in self.branches if b.external_key}
+        # A branch entered in Schoolbrug (no key yet) is matched on its name and gets the key.
+        by_name = {b.name.casefold(): b for b in self.branches if not b.external_key}
+        kind = self.plan.branches
+        for data in self.dataset.branches:
+            if not data.name:
+                self.issue(data.source, _("Branch %(key)s has no name.") % {"key": data.key})
+                continue
+            branch = by_key.get(data.key) or by_name.pop(data.name.casefold(), None)
+            if branch is None:
+                self.ops.new_branches.append(Branch(school=self.school, external_key=data.key, name=data.name))
+                kind.added.append(RecordChange(data.key, data.name, source=data.source))
+                continue
+            changes = []
+            if branch.name != data.name:
+                changes.append(FieldChange("name", _label(Branch, "name"), branch.name, data.name))
+            if changes or branch.external_key != data.key:
+                branch.name, branch.external_key = data.name, data.key
+                self.ops.branch_updates.append(branch)
+            record = RecordChange(data.key, data.name, changes, source=data.source)
+            (kind.changed if changes else kind.unchanged).append(record)
 
     def _compare(self, record: Any, wanted: dict[str, Any], update_fields: set[str]) -> _Diff:
         """Puts the file's values on `record` and returns what changed.
@@ -990,8 +1072,13 @@ def sync_apply(
         assert school is not None
         # The bookkeeping is written for every sync, also one that changed nothing: the school
         # page shows when the export was last taken in, and the audit log lists every sync.
-        School.objects.filter(pk=school.pk).update(last_synced_at=now, last_synced_by=actor)
-        school.last_synced_at, school.last_synced_by = now, actor
+        stamp: dict[str, Any] = {"last_synced_at": now, "last_synced_by": actor}
+        if plan.branch_code and not school.branch_code:
+            # Filled in the same statement as the stamp: no extra query for it.
+            stamp["branch_code"] = plan.branch_code
+        School.objects.filter(pk=school.pk).update(**stamp)
+        for name, value in stamp.items():
+            setattr(school, name, value)
         audit.record(
             audit.AuditEvent.Kind.RECORD_CHANGED,
             actor=actor,
@@ -1009,7 +1096,14 @@ def sync_apply(
 
 
 def _files(dataset: Dataset) -> list[str]:
-    records: Iterable[Any] = (dataset.school, *dataset.groups, *dataset.pupils, *dataset.staff, *dataset.guardians)
+    records: Iterable[Any] = (
+        dataset.school,
+        *dataset.branches,
+        *dataset.groups,
+        *dataset.pupils,
+        *dataset.staff,
+        *dataset.guardians,
+    )
     return sorted({r.source.file for r in records if r is not None and r.source is not None})
 
 
@@ -1021,9 +1115,9 @@ def _write(planner: _Planner, plan: SyncPlan, now: dt.datetime) -> School:
         assert data is not None
         name = data.name or _("School %(brin)s") % {"brin": data.brin}
         board = Board.objects.create(name=name)
-        school = School.objects.create(board=board, name=name, brin=data.brin.upper())
+        school = School.objects.create(board=board, name=name, brin=data.brin.upper(), branch_code=plan.branch_code)
         plan.school = school
-        for model_list in (ops.new_pupils, ops.new_staff, ops.new_guardians):
+        for model_list in (ops.new_branches, ops.new_pupils, ops.new_staff, ops.new_guardians):
             for obj in model_list:
                 obj.school = school
     year: SchoolYear | None = ops.school_year
@@ -1031,6 +1125,9 @@ def _write(planner: _Planner, plan: SyncPlan, now: dt.datetime) -> School:
         ops.new_year.school = school
         ops.new_year.save()
         year = ops.new_year
+
+    _create(Branch, ops.new_branches, now)
+    _update(Branch, ops.branch_updates, {"name", "external_key"}, now)
 
     assert year is not None
     # Groups and their year levels.

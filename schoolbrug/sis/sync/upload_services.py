@@ -218,8 +218,13 @@ def result_rows(upload: SyncUpload) -> list[dict[str, Any]]:
 
 
 def plan_kinds(plan: SyncPlan) -> list[dict[str, Any]]:
-    """The plan per kind for the preview, in the engine's order, with translated headings."""
-    labels = kind_labels()
+    """The plan per kind for the preview, in the engine's order, with translated headings.
+    Branches (EDEXML vestigingen) come last, only when the files list them; they are not part of
+    the command's summary line."""
+    labels = {**kind_labels(), "branches": _("Branches")}
+    parts = list(plan.kinds())
+    if any(plan.branches.counts()):
+        parts.append(("branches", plan.branches))
     return [
         {
             "key": kind,
@@ -229,7 +234,7 @@ def plan_kinds(plan: SyncPlan) -> list[dict[str, Any]]:
             "left": part.left,
             "unchanged": len(part.unchanged),
         }
-        for kind, part in plan.kinds()
+        for kind, part in parts
     ]
 
 

@@ -138,7 +138,7 @@ def test_a_messy_export_prints_its_problems_and_applies_nothing(tmp_path: Path) 
 
     assert code == 1
     assert "users.csv:1: Unknown columns: prefferedGivenName, prefferedMiddleName, prefferedFamilyName" in lines
-    assert "manifest.csv:22: file.userProfiles must be bulk, delta or absent, not \"\"." in lines
+    assert 'manifest.csv:22: file.userProfiles must be bulk, delta or absent, not "".' in lines
     assert lines[-1] == "pupils +0 ~0 -0 =0; guardians +0 ~0 -0 =0; groups +0 ~0 -0 =0; staff +0 ~0 -0 =0"
     assert not School.objects.exists()
 

@@ -26,7 +26,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("files", nargs="+", metavar="FILE")
-        parser.add_argument("--school", metavar="BRIN", help="the school to synchronise (default: the file's BRIN)")
+        parser.add_argument(
+            "--school",
+            metavar="BRIN",
+            help="the school to synchronise: BRIN, or BRIN and branch code such as 12AB01 (default: the file's)",
+        )
         parser.add_argument("--create-school", action="store_true", help="create the school when it does not exist")
         parser.add_argument("--dry-run", action="store_true", help="show what would change; apply nothing")
 
@@ -43,7 +47,10 @@ class Command(BaseCommand):
                     files.append((item.name, handle.read(MAX_FILE_BYTES + 1)))
         school = None
         if options["school"]:
-            school = School.objects.filter(brin__iexact=options["school"]).order_by("pk").first()
+            # "12AB" or, for one branch of a BRIN with several schools, "12AB01" (BRIN + branch code).
+            brin, branch_code = options["school"][:4], options["school"][4:]
+            schools = School.objects.filter(brin__iexact=brin).order_by("pk")
+            school = (schools.filter(branch_code=branch_code) if branch_code else schools).first()
             if school is None:
                 raise CommandError(_("No school with BRIN %(brin)s exists.") % {"brin": options["school"]})
         dataset = read_files(files)

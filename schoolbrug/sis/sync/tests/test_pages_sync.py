@@ -79,6 +79,7 @@ class PreviewTests(SyncPageTestCase):
         self.assertIn('data-kind="guardians" data-added="8"', body)
         self.assertIn('data-kind="groups" data-added="2"', body)
         self.assertIn('data-kind="staff" data-added="2"', body)
+        self.assertNotIn('data-kind="branches"', body)  # a file without branches shows no branch row
         # The enrolled pupils the full export does not list would be marked left, by name.
         left = body[body.index('data-testid="left-pupils"') :]
         self.assertIn("Sam Bakker", left[: left.index("</ul>")])
@@ -87,6 +88,13 @@ class PreviewTests(SyncPageTestCase):
         self.assertNotContains(response, 'data-testid="issues"')
         self.assertEqual(Pupil.objects.count(), pupils_before)
         self.assertFalse(DBTaskResult.objects.exists())
+
+    def test_the_preview_shows_the_branches_and_the_branch_code_to_be_stored(self) -> None:
+        response = self.preview(self.upload(export(branches={"VH": "Vestiging Huissen", "VB": "Vestiging Bemmel"})))
+        self.assertContains(response, 'data-kind="branches" data-added="2" data-changed="0" data-left="0"')
+        added = response.content.decode().split('data-testid="added-branches"')[1].split("</ul>")[0]
+        self.assertIn("Vestiging Huissen", added)
+        self.assertContains(response, "The school&#x27;s branch code 00 will be stored from the file.")
 
     def test_a_change_is_shown_field_by_field_with_before_and_after(self) -> None:
         data = export()

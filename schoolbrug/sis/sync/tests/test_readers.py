@@ -11,6 +11,7 @@ from django.test import SimpleTestCase
 from django.utils import translation
 
 from schoolbrug.sis.sync import service
+from schoolbrug.sis.sync.dataset import Dataset
 from schoolbrug.sis.sync.edexml import read_edexml
 from schoolbrug.sis.sync.generate import Export
 from schoolbrug.sis.sync.guardians_csv import read_guardians_csv, template_csv
@@ -49,6 +50,15 @@ class EdexmlSampleTests(EnglishTestCase):
                          [("LK1", ("GRP4A",)), ("LK2", ("002", "sg1", "001", "sg2", "sg3"))])  # fmt: skip
         self.assertEqual(dataset.staff[1].eck_id, "https://id.school/abcde")
         self.assertEqual(dataset.pupils[2].source.line, 105)  # type: ignore[union-attr]
+
+    def test_published_21_sample_reads_the_branches_with_their_keys(self) -> None:
+        dataset = read_edexml(*sample("EDEXML.Voorbeeld.2.1.xml"))
+        self.assertEqual([(b.key, b.name) for b in dataset.branches],
+                         [("VH", "Vestiging Huissen"), ("VB", "Vestiging Bemmel")])  # fmt: skip
+        self.assertEqual(str(dataset.branches[0].source), "EDEXML.Voorbeeld.2.1.xml:26")
+        # A guardian file merged in keeps the branches.
+        merged = dataset.merge(Dataset())
+        self.assertEqual([b.key for b in merged.branches], ["VH", "VB"])
 
     def test_published_20_samples_and_the_flemish_variants_read_without_issues(self) -> None:
         for name in ("EDEXML.Voorbeeld.2.0.xml", "EDEXML.Voorbeeld.2.0-Vla.xml", "EDEXML.Voorbeeld.2.1-Vla.xml"):

@@ -13,9 +13,11 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
+from lxml import etree
 
 from schoolbrug.accounts.audit import AuditEvent
 from schoolbrug.sis.models import (
+    Branch,
     Group,
     GroupStaff,
     Guardian,
@@ -31,7 +33,7 @@ from schoolbrug.sis.sync.generate import Export
 from schoolbrug.sis.sync.service import read_files, sync_apply, sync_plan
 from schoolbrug.sis.testing import make_school
 
-RECORD_TABLES = ("sis_pupil", "sis_guardian", "sis_guardianship", "sis_group", "sis_groupyearlevel",
+RECORD_TABLES = ("sis_branch", "sis_pupil", "sis_guardian", "sis_guardianship", "sis_group", "sis_groupyearlevel",
                  "sis_placement", "sis_staffmember", "sis_groupstaff", "sis_schoolyear")  # fmt: skip
 
 
@@ -123,6 +125,20 @@ class FirstImportTests(SyncTestCase):
         self.assertEqual(school.pupils.count(), 30)
         self.assertEqual(school.years.get().name, "2026-2027")
         self.assertTrue(school.years.get().is_current)
+        self.assertEqual(school.branch_code, "00")
+
+    def test_create_school_for_another_branch_of_a_known_brin_makes_a_second_school(self) -> None:
+        self.school.branch_code = "00"
+        self.school.save()
+        dataset = read_files(self.files(Export(branch_code="01", branches={"VO": "Vestiging Oost"})))
+        plan = sync_plan(school=None, dataset=dataset)
+        self.assertIn("12AB01", plan.issues[0].message)
+        plan = sync_apply(actor=None, school=None, dataset=dataset, create_school=True)
+        self.assertTrue(plan.applied, plan.issues)
+        school = School.objects.get(brin="12AB", branch_code="01")
+        self.assertNotEqual(school, self.school)
+        self.assertEqual([(b.external_key, b.name) for b in school.branches.all()], [("VO", "Vestiging Oost")])
+        self.assertFalse(self.school.pupils.exists())
 
 
 class ReimportTests(SyncTestCase):
@@ -346,6 +362,29 @@ class CommandTests(SyncTestCase):
                 lines[-1], "pupils +0 ~0 -0 =30; guardians +0 ~0 -0 =48; groups +0 ~0 -0 =4; staff +0 ~0 -0 =6"
             )
 
+    def test_school_names_one_branch_of_a_brin_with_brin_and_branch_code(self) -> None:
+        self.school.branch_code = "00"
+        self.school.save()
+        other, _previous, _current = make_school("OBS De Linde, dependance")
+        School.objects.filter(pk=other.pk).update(brin="12AB", branch_code="01")
+        with tempfile.TemporaryDirectory() as directory:
+            xml, csv = self.write(directory, Export(branch_code="01", branches={"VO": "Oost"}))
+            code, lines = self.run_command(xml, csv, "--school", "12AB01")
+            self.assertEqual(code, 0, lines)
+            # Without a branch code the file is matched on its own BRIN and branch code too.
+            code, lines = self.run_command(xml, csv)
+            self.assertEqual(code, 0, lines)
+            self.assertTrue(lines[-1].startswith("pupils +0 ~0 -0 =30"), lines)
+            code, lines = self.run_command(xml, csv, "--school", "12AB00")
+            self.assertEqual(code, 1)
+            self.assertIn(
+                "EDEX.XML:3: This file belongs to the school with BRIN 12AB01, not to OBS De Linde (BRIN 12AB00).",
+                lines,
+            )
+        self.assertEqual(list(other.branches.values_list("external_key", flat=True)), ["VO"])
+        self.assertEqual(other.pupils.count(), 30)
+        self.assertFalse(self.school.pupils.exists())
+
     def test_validation_errors_exit_1_with_file_and_line(self) -> None:
         with tempfile.TemporaryDirectory() as directory:
             xml, csv = self.write(directory, Export(guardian_overrides={"V00003": {"email": "geen-mail"}}))
@@ -361,3 +400,89 @@ class CommandTests(SyncTestCase):
         code, lines = self.run_command(str(sample), "--school", "12AB")
         self.assertEqual(code, 1)
         self.assertTrue(lines[0].startswith("EDEXML.invalid_1.xml:3: /EDEX/school_incorrect_element"))
+
+
+class BranchTests(SyncTestCase):
+    def sample(self) -> list[tuple[str, bytes]]:
+        # The published 2.1 sample, moved to this school year (the sample is for 2014-2015) and
+        # without the pupils that lack a last name or birth date (a new pupil needs both).
+        path = Path(__file__).resolve().parent / "fixtures" / "EDEXML.Voorbeeld.2.1.xml"
+        root = etree.fromstring(path.read_bytes().replace(b"2014-2015", b"2026-2027"))
+        for pupil in root.findall("leerlingen/leerling"):
+            if pupil.find("achternaam") is None or pupil.find("geboortedatum") is None:
+                pupil.getparent().remove(pupil)
+        return [(path.name, etree.tostring(root, xml_declaration=True, encoding="UTF-8"))]
+
+    def test_the_published_sample_creates_its_branches_and_fills_the_branch_code_and_again_writes_nothing(
+        self,
+    ) -> None:
+        self.school.brin = "99ZZ"
+        self.school.save()
+        plan = sync_apply(actor=None, school=self.school, dataset=read_files(self.sample()))
+        self.assertTrue(plan.applied, plan.issues)
+        self.assertEqual([r.label for r in plan.branches.added], ["Vestiging Huissen", "Vestiging Bemmel"])
+        self.assertIn("The school's branch code 00 will be stored from the file.", plan.notes)
+        self.assertEqual(
+            sorted(Branch.objects.filter(school=self.school).values_list("external_key", "name")),
+            [("VB", "Vestiging Bemmel"), ("VH", "Vestiging Huissen")],
+        )
+        self.school.refresh_from_db()
+        self.assertEqual(self.school.branch_code, "00")
+
+        with CaptureQueriesContext(connection) as queries:
+            plan = sync_apply(actor=None, school=self.school, dataset=read_files(self.sample()))
+        self.assertTrue(plan.applied, plan.issues)
+        self.assertEqual(writes(queries.captured_queries), [])
+        self.assertEqual(plan.branches.counts(), (0, 0, 0, 2))
+        self.assertNotIn("The school's branch code 00 will be stored from the file.", plan.notes)
+
+    def test_a_renamed_branch_is_renamed_a_missing_one_stays_and_a_hand_made_one_gets_the_key(self) -> None:
+        hand_made = Branch.objects.create(school=self.school, name="Dependance Oost", phone="0201234567")
+        self.apply(Export(branches={"VH": "Hoofdgebouw", "VO": "Dependance Oost", "VW": "West"}))
+        hand_made.refresh_from_db()
+        self.assertEqual((hand_made.external_key, hand_made.phone), ("VO", "0201234567"))
+
+        plan = self.apply(Export(branches={"VH": "Hoofdgebouw Centrum", "VO": "Dependance Oost"}))
+        self.assertEqual(
+            [(r.key, [(c.before, c.after) for c in r.changes]) for r in plan.branches.changed],
+            [("VH", [("Hoofdgebouw", "Hoofdgebouw Centrum")])],
+        )
+        self.assertEqual(plan.branches.left, [])
+        self.assertEqual(
+            sorted(Branch.objects.filter(school=self.school).values_list("external_key", "name")),
+            [("VH", "Hoofdgebouw Centrum"), ("VO", "Dependance Oost"), ("VW", "West")],
+        )
+        # Branches are not part of the fixed summary line.
+        self.assertEqual(
+            plan.summary(), "pupils +0 ~0 -0 =30; guardians +0 ~0 -0 =48; groups +0 ~0 -0 =4; staff +0 ~0 -0 =6"
+        )
+
+    def test_a_file_of_another_branch_of_the_same_brin_is_refused(self) -> None:
+        self.school.branch_code = "00"
+        self.school.save()
+        plan = sync_apply(
+            actor=None,
+            school=self.school,
+            dataset=read_files(self.files(Export(branch_code="01", branches={"V": "X"}))),
+        )
+        self.assertFalse(plan.applied)
+        self.assertEqual(
+            [i.message for i in plan.issues],
+            ["This file belongs to the school with BRIN 12AB01, not to OBS De Linde (BRIN 12AB00)."],
+        )
+        self.assertFalse(Pupil.objects.exists())
+        self.assertFalse(Branch.objects.exists())
+
+    def test_the_number_of_queries_does_not_grow_with_the_number_of_branches(self) -> None:
+        counts = []
+        for size in (2, 12):
+            Branch.objects.all().delete()
+            export = Export(branches={f"V{i}": f"Vestiging {i}" for i in range(size)})
+            self.apply(export)  # the first import of the records
+            export.branches = {f"V{i}": f"Vestiging {i}*" for i in range(size)}
+            export.branches.update({f"N{i}": f"Nieuw {i}" for i in range(size)})
+            with CaptureQueriesContext(connection) as queries:
+                plan = self.apply(export)
+            self.assertEqual((len(plan.branches.added), len(plan.branches.changed)), (size, size))
+            counts.append(len(queries))
+        self.assertEqual(counts[0], counts[1])
