@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "schoolbrug.accounts",
     "schoolbrug.sis",
     "schoolbrug.records",
+    "schoolbrug.notifications",
     "schoolbrug.notifications.push",
     "schoolbrug.portal",
     "schoolbrug.demo",
