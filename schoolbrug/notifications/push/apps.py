@@ -8,4 +8,8 @@ class PushConfig(AppConfig):
     verbose_name = _("Push notifications")
 
     def ready(self) -> None:
+        from ..transports import register_transport
         from . import checks  # noqa: F401  (registers the system checks)
+        from .transport import PushTransport
+
+        register_transport("push", PushTransport())
