@@ -156,9 +156,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # all machines). gunicorn and uvicorn take their default worker count from WEB_CONCURRENCY, so
 # that counts when SCHOOLBRUG_WEB_PROCESSES is not set. More than one needs Redis: the cache
 # (throttling, lock-outs) and the channel layer must be shared (check schoolbrug.E021).
-SCHOOLBRUG_WEB_PROCESSES = env_int(
-    "SCHOOLBRUG_WEB_PROCESSES", env_int("WEB_CONCURRENCY", 1, minimum=1), minimum=1
-)
+SCHOOLBRUG_WEB_PROCESSES = env_int("SCHOOLBRUG_WEB_PROCESSES", env_int("WEB_CONCURRENCY", 1, minimum=1), minimum=1)
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}

@@ -52,4 +52,4 @@ def write_icons(directory: Path = ICON_DIR) -> list[Path]:
 
 if __name__ == "__main__":
     for path in write_icons():
-        print(path)  # noqa: T201
+        print(path)

@@ -14,9 +14,7 @@ class PushSubscription(models.Model):
     subscribes on the same device, the row moves to that account (the device now belongs to it).
     """
 
-    account = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
-    )
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions")
     endpoint = models.URLField(_("push service address"), max_length=2048, unique=True)
     p256dh = models.CharField(max_length=100)  # the browser's P-256 public key, base64url
     auth = models.CharField(max_length=40)  # the 16-byte authentication secret, base64url
@@ -40,9 +38,10 @@ class PushSubscription(models.Model):
 
 
 class PushReceipt(models.Model):
-    """That one notification (by its idempotency key) reached one subscription's push service.
+    """That a delivery (by its idempotency key) was handed to the device's push service.
 
-    A retry of a delivery that partly succeeded skips the devices that already have it; the
+    Written as soon as the push service accepted the message, in its own transaction: a worker
+    that dies before it marks the delivery sent leaves this row, and the retry sends nothing. The
     Topic header and the notification tag cover a crash between the push and this row.
     """
 
@@ -51,6 +50,7 @@ class PushReceipt(models.Model):
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["subscription", "idempotency_key"], name="push_receipt_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["subscription", "idempotency_key"], name="push_receipt_once")]
+
+    def __str__(self) -> str:
+        return f"{self.idempotency_key} -> {self.subscription_id}"

@@ -135,6 +135,8 @@ class PushTransport:
 
     def send(self, delivery: Delivery) -> None:
         notification = delivery.notification
+        if delivery.device_id is None:
+            raise PermanentDeliveryError("a push delivery without a device")
         subscription = PushSubscription.objects.filter(
             pk=delivery.device_id, account_id=notification.recipient_id, disabled_at__isnull=True
         ).first()
@@ -156,6 +158,8 @@ class PushTransport:
         push_to(subscription, payload=payload, idempotency_key=delivery.idempotency_key, urgent=notification.urgent)
 
     def disable_device(self, delivery: Delivery) -> None:
+        if delivery.device_id is None:
+            return
         subscription = PushSubscription.objects.filter(pk=delivery.device_id).first()
         if subscription is not None:
             services.disable(subscription)

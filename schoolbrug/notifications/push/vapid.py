@@ -29,7 +29,9 @@ def b64url_encode(data: bytes) -> str:
 def b64url_decode(text: str) -> bytes:
     """Strict base64url (padding optional); raises ValueError on anything else."""
     cleaned = text.strip()
-    if not cleaned or any(c not in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=" for c in cleaned):
+    if not cleaned or any(
+        c not in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=" for c in cleaned
+    ):
         raise ValueError("not base64url")
     return base64.urlsafe_b64decode(cleaned + "=" * (-len(cleaned) % 4))
 
@@ -65,10 +67,10 @@ def vapid_signer() -> Vapid02:
 
 def public_key_for(private_key: str) -> str:
     """The applicationServerKey for a private key: base64url of the uncompressed point."""
+    if len(b64url_decode(private_key)) != 32:
+        raise ValueError("a VAPID private key is 32 bytes, base64url")
     signer = Vapid02.from_raw(private_key.encode("ascii"))
-    point = signer.public_key.public_bytes(
-        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
-    )
+    point = signer.public_key.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
     return b64url_encode(point)
 
 

@@ -123,4 +123,3 @@ def manifest(request: HttpRequest) -> HttpResponse:
     return HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=1), content_type="application/manifest+json; charset=utf-8"
     )
-

@@ -92,7 +92,7 @@ def test_a_retry_of_a_delivered_message_is_not_sent_again(push_service: PushServ
 @pytest.mark.parametrize("status", [404, 410])
 def test_a_gone_subscription_is_removed(push_service: PushService, guardian: Account, status: int) -> None:
     subscription = _subscribe(push_service, guardian)
-    push_service.scripted[f"/push/phone"] = [status]
+    push_service.scripted["/push/phone"] = [status]
     with pytest.raises(PermanentDeliveryError):
         PushTransport().send(_delivery(subscription))
     assert not PushSubscription.objects.filter(pk=subscription.pk).exists()
@@ -151,7 +151,10 @@ def test_devices_lists_active_subscriptions_per_account(
     second = _subscribe(push_service, guardian, "b")
     third = _subscribe(push_service, other_guardian, "c")
     PushSubscription.objects.filter(pk=second.pk).update(disabled_at=timezone.now())
-    assert PushTransport().devices([guardian.pk, other_guardian.pk]) == {guardian.pk: [first.pk], other_guardian.pk: [third.pk]}
+    assert PushTransport().devices([guardian.pk, other_guardian.pk]) == {
+        guardian.pk: [first.pk],
+        other_guardian.pk: [third.pk],
+    }
 
 
 def test_a_delivery_for_another_accounts_device_is_not_sent(
@@ -171,7 +174,9 @@ def test_the_payload_stays_under_three_kilobytes_and_links_stay_on_the_site() ->
     assert len(payload) < MAX_PAYLOAD_BYTES
     data = json.loads(payload)
     assert len(data["title"]) <= 80 and len(data["body"]) <= 160
-    assert json.loads(build_payload(title="t", text="", link="https://evil.example/", tag="t", urgent=False))["url"] == "/"
+    assert (
+        json.loads(build_payload(title="t", text="", link="https://evil.example/", tag="t", urgent=False))["url"] == "/"
+    )
     assert json.loads(build_payload(title="t", text="", link="//evil.example/", tag="t", urgent=False))["url"] == "/"
 
 
