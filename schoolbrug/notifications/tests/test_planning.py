@@ -25,8 +25,8 @@ from schoolbrug.notifications.planning import (
 AMS = ZoneInfo("Europe/Amsterdam")
 
 
-def local(*args: int) -> datetime:
-    return datetime(*args, tzinfo=AMS)  # type: ignore[misc]
+def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=AMS)
 
 
 def school_days(start: time = time(8), end: time = time(17)) -> list[DayWindow]:
@@ -169,12 +169,12 @@ def test_every_kind_follows_its_default_mode(kind: str) -> None:
     with frozen(local(2026, 6, 3, 10, 0)):
         now = timezone.now()
         plan = plan_deliveries(person(push_devices=(7,)), event(kind), now)
-    expected = {
+    by_mode: dict[str, list[PlannedDelivery]] = {
         Mode.PUSH: [PlannedDelivery(Channel.PUSH, now, 7)],
         Mode.EMAIL: [PlannedDelivery(Channel.EMAIL, now)],
         Mode.DIGEST: [PlannedDelivery(Channel.DIGEST, now)],
-    }[DEFAULT_MODES[kind]]
-    assert plan == expected
+    }
+    assert plan == by_mode[DEFAULT_MODES[kind]]
 
 
 @pytest.mark.parametrize("kind", NotificationKind.values)
@@ -265,9 +265,11 @@ def test_window_with_end_equal_to_start_is_refused() -> None:
 
 
 @pytest.mark.django_db
-def test_database_refuses_an_empty_window_too(django_user_model: type) -> None:
+def test_database_refuses_an_empty_window_too() -> None:
     from django.db import IntegrityError
 
-    account = django_user_model.objects.create_account(kind="guardian", email="ouder@example.org")
+    from schoolbrug.accounts.models import Account
+
+    account = Account.objects.create_account(kind="guardian", email="ouder@example.org")
     with pytest.raises(IntegrityError):
         QuietHours.objects.create(account=account, weekday=0, start=time(10), end=time(10))
