@@ -11,5 +11,6 @@ urlpatterns = [
     path("staff/", include("schoolbrug.sis.urls")),
     path("staff/file/", include("schoolbrug.records.urls")),
     path("portal/", include("schoolbrug.portal.urls")),
+    path("notifications/", include("schoolbrug.notifications.urls")),
     path("operator/", admin.site.urls),
 ]

@@ -5,16 +5,18 @@ from __future__ import annotations
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Collection
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from schoolbrug.accounts.models import Account
 from schoolbrug.sis.models import Guardian, StaffMember
 
 from .models import Channel, Notification, Preference, QuietHours, SpaceMute
-from .planning import DayWindow, RecipientSettings
+from .planning import DayWindow, RecipientSettings, available_from
 from .transports import device_transport
 
 
@@ -82,3 +84,19 @@ def notifications_of(account: Account) -> QuerySet[Notification]:
 
 def unread_count(account: Account) -> int:
     return Notification.objects.filter(recipient=account, read_at__isnull=True).count()
+
+
+def not_available_until(account: Account, now: datetime | None = None) -> datetime | None:
+    """When `account` can next be reached, in his time zone, if he is in his quiet hours now;
+    None when he is reachable (or has no contact window at all). For "not available until
+    Monday 08:00" beside a conversation: `{{ moment|weekday_time }}` (templatetags
+    `notifications`)."""
+    windows = [
+        DayWindow(*row)
+        for row in QuietHours.objects.filter(account=account).values_list("weekday", "available", "start", "end")
+    ]
+    if not windows:
+        return None
+    tz = time_zone_of(account)
+    opens = available_from(windows, tz, now or timezone.now())
+    return opens.astimezone(tz) if opens else None

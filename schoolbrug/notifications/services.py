@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from datetime import datetime
+from datetime import datetime, time
 
 from django.db import transaction
 from django.utils import timezone
 
 from schoolbrug.accounts.models import Account
 
-from .models import SCHOOL_DEFAULT_HOURS, TEXT_MAX, TITLE_MAX, Delivery, Notification, QuietHours
+from .models import (
+    DEFAULT_MODES,
+    SCHOOL_DEFAULT_HOURS,
+    TEXT_MAX,
+    TITLE_MAX,
+    Delivery,
+    Notification,
+    Preference,
+    QuietHours,
+)
 from .planning import Event, PlannedDelivery, plan_deliveries
 from .selectors import recipient_settings
 
@@ -111,3 +120,32 @@ def mark_read(account: Account, notification_ids: Collection[int] | None = None)
     if notification_ids is not None:
         unread = unread.filter(id__in=notification_ids)
     return unread.update(read_at=timezone.now())
+
+
+def set_preferences(account: Account, modes: dict[str, str]) -> None:
+    """Store the person's choice per kind (rows only where it differs from the default, so a
+    better default later reaches everyone who never chose)."""
+    with transaction.atomic():
+        Preference.objects.filter(account=account).delete()
+        Preference.objects.bulk_create(
+            [
+                Preference(account=account, kind=kind, mode=mode)
+                for kind, mode in modes.items()
+                if DEFAULT_MODES.get(kind) != mode
+            ]
+        )
+
+
+def set_quiet_hours(account: Account, days: list[tuple[int, bool, time, time]] | None) -> None:
+    """Replace the person's contact hours (None: no quiet hours at all)."""
+    for _day, _available, start, end in days or []:
+        if start == end:
+            raise ValueError("A contact window needs an end different from its start.")
+    with transaction.atomic():
+        QuietHours.objects.filter(account=account).delete()
+        QuietHours.objects.bulk_create(
+            [
+                QuietHours(account=account, weekday=day, available=available, start=start, end=end)
+                for day, available, start, end in days or []
+            ]
+        )
