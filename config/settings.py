@@ -128,6 +128,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "schoolbrug.sis.context_processors.current_staff",
+                "schoolbrug.notifications.context_processors.bell",
             ],
         },
     },

@@ -12,6 +12,7 @@ urlpatterns = [
     path("staff/", include("schoolbrug.sis.urls")),
     path("staff/file/", include("schoolbrug.records.urls")),
     path("portal/", include("schoolbrug.portal.urls")),
+    path("notifications/", include("schoolbrug.notifications.urls")),
     path("operator/", admin.site.urls),
     path("notifications/push/", include("schoolbrug.notifications.push.urls")),
     # At the root: a service worker controls only the paths below its own address.

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Collection, Iterable
+from datetime import datetime, time
 
-from .models import SCHOOL_DEFAULT_HOURS, QuietHours
+from django.db import transaction
+from django.utils import timezone
 
-if TYPE_CHECKING:
-    from schoolbrug.accounts.models import Account
+from schoolbrug.accounts.models import Account
+
+from .models import (
+    DEFAULT_MODES,
+    SCHOOL_DEFAULT_HOURS,
+    TEXT_MAX,
+    TITLE_MAX,
+    Delivery,
+    Notification,
+    Preference,
+    QuietHours,
+)
+from .planning import Event, PlannedDelivery, plan_deliveries
+from .selectors import recipient_settings
 
 
 def give_default_quiet_hours(account: Account) -> None:
@@ -20,3 +34,118 @@ def give_default_quiet_hours(account: Account) -> None:
             for day, available, start, end in SCHOOL_DEFAULT_HOURS
         ]
     )
+
+
+def event_of(notification: Notification) -> Event:
+    return Event(
+        kind=notification.kind,
+        title=notification.title,
+        text=notification.text,
+        link=notification.link,
+        urgent=notification.urgent,
+        space_key=notification.space_key,
+        dedupe_key=notification.dedupe_key,
+    )
+
+
+def idempotency_key(notification_id: int, planned: PlannedDelivery) -> str:
+    # Deterministic: planning the same delivery again (the worker re-plans before sending) finds
+    # the existing row instead of adding a second one.
+    return f"n{notification_id}-{planned.channel}-{planned.device_id or 0}"
+
+
+def delivery_rows(notification: Notification, plan: list[PlannedDelivery]) -> list[Delivery]:
+    return [
+        Delivery(
+            notification=notification,
+            channel=planned.channel,
+            device_id=planned.device_id,
+            next_attempt_at=planned.not_before,
+            idempotency_key=idempotency_key(notification.pk, planned),
+        )
+        for planned in plan
+    ]
+
+
+def notify(recipients: Iterable[Account], event: Event, *, now: datetime | None = None) -> list[Notification]:
+    """Notify every recipient of `event`: the in-app notification and its deliveries (outbox rows),
+    written in the caller's transaction, so they exist exactly when the event does.
+
+    A fixed number of queries however many recipients. With `event.dedupe_key`, a recipient who
+    was already notified of the event is skipped."""
+    if len(event.title) > TITLE_MAX or len(event.text) > TEXT_MAX:
+        raise ValueError("A notification's title or text is too long; shorten it where the event is made.")
+    now = now or timezone.now()
+    ids = list(dict.fromkeys(account.pk for account in recipients))
+    with transaction.atomic():
+        if event.dedupe_key and ids:
+            done = set(
+                Notification.objects.filter(recipient_id__in=ids, dedupe_key=event.dedupe_key).values_list(
+                    "recipient_id", flat=True
+                )
+            )
+            ids = [account_id for account_id in ids if account_id not in done]
+        if not ids:
+            return []
+        settings_by_id = recipient_settings(ids)
+        notifications = Notification.objects.bulk_create(
+            [
+                Notification(
+                    recipient_id=account_id,
+                    kind=event.kind,
+                    title=event.title,
+                    text=event.text,
+                    link=event.link,
+                    urgent=event.urgent,
+                    space_key=event.space_key,
+                    dedupe_key=event.dedupe_key,
+                    created_at=now,
+                )
+                for account_id in ids
+                if account_id in settings_by_id
+            ]
+        )
+        deliveries: list[Delivery] = []
+        for notification in notifications:
+            plan = plan_deliveries(settings_by_id[notification.recipient_id], event, now)
+            deliveries += delivery_rows(notification, plan)
+        Delivery.objects.bulk_create(deliveries)
+    return notifications
+
+
+def mark_read(account: Account, notification_ids: Collection[int] | None = None) -> int:
+    """Mark the person's notifications read (all unread ones without ids); returns how many.
+    What is read is not sent any more: the worker re-checks before sending."""
+    unread = Notification.objects.filter(recipient=account, read_at__isnull=True)
+    if notification_ids is not None:
+        unread = unread.filter(id__in=notification_ids)
+    return unread.update(read_at=timezone.now())
+
+
+def set_preferences(account: Account, modes: dict[str, str]) -> None:
+    """Store the person's choice per kind (rows only where it differs from the default, so a
+    better default later reaches everyone who never chose)."""
+    with transaction.atomic():
+        Preference.objects.filter(account=account).delete()
+        Preference.objects.bulk_create(
+            [
+                Preference(account=account, kind=kind, mode=mode)
+                for kind, mode in modes.items()
+                if DEFAULT_MODES.get(kind) != mode
+            ]
+        )
+
+
+def set_quiet_hours(account: Account, days: list[tuple[int, bool, time, time]] | None) -> None:
+    """Replace the person's contact hours (None: no quiet hours at all)."""
+    for _day, _available, start, end in days or []:
+        if start == end:
+            raise ValueError("A contact window needs an end different from its start.")
+    with transaction.atomic():
+        QuietHours.objects.filter(account=account).delete()
+        QuietHours.objects.bulk_create(
+            [
+                QuietHours(account=account, weekday=day, available=available, start=start, end=end)
+                for day, available, start, end in days or []
+            ]
+        )

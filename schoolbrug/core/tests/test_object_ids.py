@@ -24,6 +24,7 @@ from schoolbrug.accounts.two_factor.testing import verified_login
 from schoolbrug.core.converters import MAX_OBJECT_ID, ObjectIdConverter, parse_object_id
 from schoolbrug.core.forms import ModelMultipleIdChoiceField
 from schoolbrug.core.mail import OutgoingMail
+from schoolbrug.notifications.models import Notification, NotificationKind
 from schoolbrug.notifications.push.models import PushSubscription
 from schoolbrug.portal.models import ModuleSchedule
 from schoolbrug.portal.modules import Module
@@ -131,6 +132,9 @@ class HugeIdsAnswer404Tests(SchoolTestCase):
                 field_name="called_name",
                 proposed_value="Sammy",
                 requested_by=cls.paula.user,
+            ).pk,
+            "notification_id": Notification.objects.create(
+                recipient=cls.ada.account, kind=NotificationKind.PORTAL, title="Nieuw plan"
             ).pk,
             # The route walk uses the administrator for every route outside the portal: his device.
             "subscription_id": PushSubscription.objects.create(
