@@ -30,6 +30,7 @@ from schoolbrug.notifications.transports import (
     PermanentDeliveryError,
     RecordingTransport,
     TransientDeliveryError,
+    get_transport,
     message_id,
     register_transport,
     unregister_transport,
@@ -203,8 +204,10 @@ class WorkerTests(TestCase):
 
     def test_permanent_failure_gives_up_and_disables_the_device(self) -> None:
         failing = DeviceTransport(PermanentDeliveryError("410 Gone"))
+        # The real push transport is registered when the app is ready: put it back afterwards.
+        real = get_transport(Channel.PUSH)
         register_transport(Channel.PUSH, failing)
-        self.addCleanup(unregister_transport, Channel.PUSH)
+        self.addCleanup(lambda: register_transport(Channel.PUSH, real) if real else unregister_transport(Channel.PUSH))
         (person,) = guardians(1)
         Preference.objects.create(account=person, kind=NotificationKind.BOOKING, mode=Mode.PUSH)
         notify([person], EVENT)
