@@ -33,8 +33,15 @@
     } catch (error) {
       data = {};
     }
-    if (!response.ok) throw new Error(data.error || text("failed"));
+    if (!response.ok) throw new ServerRefusal(data.error || text("failed"));
     return data;
+  }
+
+  // Schoolbrug's own (translated) refusal; a browser's error messages are English and technical.
+  class ServerRefusal extends Error {}
+
+  function explain(error) {
+    return error instanceof ServerRefusal ? error.message : text("failed");
   }
 
   async function registration() {
@@ -66,7 +73,7 @@
       say(text("enabled"));
       window.location.reload();
     } catch (error) {
-      say(error.message || text("failed"));
+      say(explain(error));
     } finally {
       enableButton.disabled = false;
     }
@@ -84,7 +91,7 @@
       say(text("disabled"));
       window.location.reload();
     } catch (error) {
-      say(error.message || text("failed"));
+      say(explain(error));
     } finally {
       disableButton.disabled = false;
     }
