@@ -8,6 +8,7 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -53,12 +54,28 @@ def test_settings_read_the_key_file_and_the_environment_wins(tmp_path: Path) -> 
     assert from_env.stdout.strip() == "from-the-environment"
 
 
-def test_the_vapid_contact_is_the_configured_address(settings: object) -> None:
-    settings.SCHOOLBRUG_PUSH_CONTACT = "Schoolbrug <noreply@debrug.example.nl>"  # type: ignore[attr-defined]
+def test_the_vapid_contact_is_the_configured_address(settings: Any) -> None:
+    settings.SCHOOLBRUG_PUSH_CONTACT = "Schoolbrug <noreply@debrug.example.nl>"
     assert contact_claim() == "mailto:noreply@debrug.example.nl"
-    settings.SCHOOLBRUG_PUSH_CONTACT = "https://debrug.example.nl/contact"  # type: ignore[attr-defined]
+    settings.SCHOOLBRUG_PUSH_CONTACT = "https://debrug.example.nl/contact"
     assert contact_claim() == "https://debrug.example.nl/contact"
 
 
 def test_git_ignores_the_key_file() -> None:
     assert "var/" in (Path(settings.BASE_DIR) / ".gitignore").read_text().split()
+
+
+def test_production_with_push_needs_a_real_contact(settings: Any) -> None:
+    from schoolbrug.notifications.push.checks import push_configuration
+    from schoolbrug.notifications.push.vapid import generate_private_key
+
+    settings.PRODUCTION = True
+    settings.SCHOOLBRUG_VAPID_PRIVATE_KEY = ""
+    settings.SCHOOLBRUG_PUSH_CONTACT = "Schoolbrug <noreply@schoolbrug.localhost>"
+    assert push_configuration() == []  # no push on this server: nobody to contact about it
+    settings.SCHOOLBRUG_VAPID_PRIVATE_KEY = generate_private_key()
+    assert [m.id for m in push_configuration()] == ["schoolbrug.W302"]
+    settings.SCHOOLBRUG_PUSH_CONTACT = "beheer@debrug.nl"
+    assert push_configuration() == []
+    settings.SCHOOLBRUG_VAPID_PRIVATE_KEY = "not-a-key"
+    assert [m.id for m in push_configuration()] == ["schoolbrug.W301"]
