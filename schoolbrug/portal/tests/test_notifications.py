@@ -1,0 +1,98 @@
+"""POR-9 / NOT-5: a guardian who chose "also notify me in the app" hears of new items for his
+children, under the portal's reach rules; nobody else does."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.db import transaction
+from django.urls import reverse
+
+from schoolbrug.notifications.models import Delivery, Notification, NotificationKind
+from schoolbrug.portal.models import GuardianPortalPreference
+from schoolbrug.portal.modules import Module
+from schoolbrug.records.services.absences import absence_record
+from schoolbrug.records.services.plans import support_plan_save
+from schoolbrug.records.services.reports import report_lock
+from schoolbrug.records.tests.helpers import at, make_reasons
+from schoolbrug.sis.testing import Persona, SchoolTestCase
+
+from . import records_data as rd
+from .helpers import disable_module, enable_module, set_settings
+
+MONDAY = dt.date(2026, 11, 16)
+
+
+class PortalEventTests(SchoolTestCase):
+    def setUp(self) -> None:
+        # Paula wants notifications; Dirk did not choose them; Gerda has no access right.
+        for persona, on in ((self.paula, True), (self.dirk, False), (self.gerda, True)):
+            GuardianPortalPreference.objects.create(account=persona.user, link_communication_app=on)
+        self.reasons = make_reasons(self.school)
+
+    def notified(self, persona: Persona) -> list[Notification]:
+        return list(Notification.objects.filter(recipient=persona.user).order_by("id"))
+
+    def record_absence(self, actor: Persona, day: dt.date = MONDAY) -> None:
+        absence_record(
+            actor=actor.user,
+            pupils=[self.sam],
+            starts_at=at(day),
+            ends_at=at(day + dt.timedelta(days=1)),
+            reason=self.reasons["sick"],
+            client_key=uuid.uuid4(),
+            whole_day=True,
+        )
+
+    def test_an_absence_notifies_only_the_guardian_who_chose_it_and_may_see_it(self) -> None:
+        enable_module(self.school, Module.ABSENCES)
+        self.record_absence(self.tess)
+        (item,) = self.notified(self.paula)
+        self.assertEqual(item.kind, NotificationKind.ABSENCE)
+        self.assertEqual(item.title, "Absentie van Sam geregistreerd")
+        self.assertEqual(item.link, reverse("portal:child-absences", args=[self.sam.pk]))
+        self.assertTrue(Delivery.objects.filter(notification=item).exists())
+        self.assertEqual(self.notified(self.dirk), [])
+        self.assertEqual(self.notified(self.gerda), [])  # no access right: never told
+        self.assertEqual(self.notified(self.otto), [])  # another child's father
+
+    def test_nothing_while_the_module_is_off_or_the_portal_in_maintenance(self) -> None:
+        self.record_absence(self.tess)  # the absences module is off
+        enable_module(self.school, Module.PLANS)
+        disable_module(self.school, Module.PLANS)
+        support_plan_save(actor=self.pim.user, pupil=self.sam, data={"title": "Plan", "start_date": MONDAY})
+        enable_module(self.school, Module.ABSENCES)
+        set_settings(self.school, maintenance_mode=True)
+        self.record_absence(self.tess, MONDAY + dt.timedelta(days=7))
+        self.assertEqual(self.notified(self.paula), [])
+
+    def test_a_new_plan_notifies_once_and_editing_it_does_not(self) -> None:
+        enable_module(self.school, Module.PLANS)
+        plan = support_plan_save(
+            actor=self.pim.user, pupil=self.sam, data={"title": "Leesplan", "start_date": dt.date(2026, 10, 1)}
+        )
+        support_plan_save(actor=self.pim.user, pupil=self.sam, plan=plan, data={"goals": "Vlot lezen"})
+        (item,) = self.notified(self.paula)
+        self.assertEqual((item.kind, item.title), (NotificationKind.PORTAL, "Nieuw plan voor Sam"))
+
+    def test_a_plan_before_the_modules_start_date_is_not_shown_so_not_told(self) -> None:
+        enable_module(self.school, Module.PLANS, start_date=dt.date(2026, 11, 1))
+        support_plan_save(
+            actor=self.pim.user, pupil=self.sam, data={"title": "Oud", "start_date": dt.date(2026, 10, 1)}
+        )
+        self.assertEqual(self.notified(self.paula), [])
+
+    def test_locking_a_report_notifies(self) -> None:
+        enable_module(self.school, Module.REPORTS)
+        report = rd.report(self.sam, self.year, "Rapport 1", locked=False)
+        report_lock(actor=self.pim.user, report=report)
+        (item,) = self.notified(self.paula)
+        self.assertEqual(item.link, reverse("portal:child-reports", args=[self.sam.pk]))
+
+    def test_rolled_back_with_the_item(self) -> None:
+        enable_module(self.school, Module.ABSENCES)
+        with self.assertRaises(RuntimeError), transaction.atomic():
+            self.record_absence(self.tess)
+            raise RuntimeError("the request failed after recording")
+        self.assertEqual(self.notified(self.paula), [])

@@ -1,0 +1,25 @@
+"""What the pupil file tells the layers above it: an item guardians may now see.
+
+Records does not know who may see what on the portal (that rule lives in `schoolbrug.portal`,
+above records), so it announces the item with a signal, inside the transaction that writes it;
+the portal's receiver decides which guardians are told and calls `notifications.notify`, whose
+outbox rows then commit or roll back with the item (docs/decisions/0019).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import models
+from django.dispatch import Signal
+
+from schoolbrug.sis.models import Pupil
+
+# Sent with module ("absences", "plans", "notes", "reports": the portal module that shows the
+# item), pupils, item and actor.
+pupil_item_published = Signal()
+
+
+def announce(*, module: str, pupils: Sequence[Pupil], item: models.Model, actor: Any) -> None:
+    pupil_item_published.send(sender=type(item), module=module, pupils=list(pupils), item=item, actor=actor)
