@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from schoolbrug.accounts.models import Account
 from schoolbrug.notifications.models import NotificationKind
 from schoolbrug.notifications.planning import Event
-from schoolbrug.notifications.services import notify
+from schoolbrug.notifications.services import notify_each
 from schoolbrug.records.events import pupil_item_published
 from schoolbrug.sis.models import Guardianship, Pupil
 
@@ -58,41 +58,42 @@ def _shows(module: str, item: Any, pupil: Pupil, account: Account, start: Any) -
 
 @receiver(pupil_item_published, dispatch_uid="portal_notify_guardians")
 def notify_guardians(
-    sender: type[models.Model], *, module: str, pupils: list[Pupil], item: Any, actor: Any, **kwargs: Any
+    sender: type[models.Model], *, module: str, items: list[tuple[Pupil, Any]], actor: Any, **kwargs: Any
 ) -> None:
-    if module not in PAGES or not pupils:
+    if module not in PAGES or not items:
         return
-    portals = portals_for({pupil.school_id for pupil in pupils})
+    pupils = {pupil.pk: pupil for pupil, _item in items}
+    portals = portals_for({pupil.school_id for pupil in pupils.values()})
     links = (
         Guardianship.objects.filter(
-            pupil__in=pupils,
+            pupil_id__in=pupils,
             portal_access=True,
             guardian__account__is_active=True,
             guardian__account__portal_preference__link_communication_app=True,
         )
-        .select_related("guardian__account", "pupil")
+        .select_related("guardian__account")
         .order_by("pk")
     )
-    # One notification per pupil and language: the title is written in the guardian's language.
-    recipients: dict[tuple[int, str], list[Account]] = defaultdict(list)
-    by_pupil: dict[int, Pupil] = {}
+    guardians: dict[int, list[Account]] = defaultdict(list)
     for link in links:
-        account = link.guardian.account
-        pupil = link.pupil
+        if link.guardian.account is not None and link.guardian.account != actor:
+            guardians[link.pupil_id].append(link.guardian.account)
+    pairs = []
+    for pupil, item in items:
         portal = portals[pupil.school_id]
-        if account is None or account == actor or portal.maintenance or not portal.is_on(module):
+        if portal.maintenance or not portal.is_on(module):
             continue
-        if not _shows(module, item, pupil, account, portal.module(module).start_date):
-            continue
-        recipients[(pupil.pk, account.language or "nl")].append(account)
-        by_pupil[pupil.pk] = pupil
-    for (pupil_id, language), accounts in recipients.items():
-        pupil = by_pupil[pupil_id]
-        with translation.override(language):
-            event = Event(
-                kind=NotificationKind.ABSENCE if module == Module.ABSENCES else NotificationKind.PORTAL,
-                title=_title(module, pupil),
-                link=reverse(PAGES[module], args=[pupil.pk]),
-                dedupe_key=f"{module}:{item.pk}",
-            )
-        notify(accounts, event)
+        start = portal.module(module).start_date
+        for account in guardians.get(pupil.pk, []):
+            if not _shows(module, item, pupil, account, start):
+                continue
+            # The title is written in the guardian's own language.
+            with translation.override(account.language or "nl"):
+                event = Event(
+                    kind=NotificationKind.ABSENCE if module == Module.ABSENCES else NotificationKind.PORTAL,
+                    title=_title(module, pupil),
+                    link=reverse(PAGES[module], args=[pupil.pk]),
+                    dedupe_key=f"{module}:{item.pk}",
+                )
+            pairs.append((account, event))
+    notify_each(pairs)

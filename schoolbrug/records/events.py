@@ -17,9 +17,11 @@ from django.dispatch import Signal
 from schoolbrug.sis.models import Pupil
 
 # Sent with module ("absences", "plans", "notes", "reports": the portal module that shows the
-# item), pupils, item and actor.
+# items), items (pairs of a pupil and his new item; one signal for a whole batch, so the receiver
+# works in a fixed number of queries) and actor.
 pupil_item_published = Signal()
 
 
-def announce(*, module: str, pupils: Sequence[Pupil], item: models.Model, actor: Any) -> None:
-    pupil_item_published.send(sender=type(item), module=module, pupils=list(pupils), item=item, actor=actor)
+def announce(*, module: str, items: Sequence[tuple[Pupil, models.Model]], actor: Any) -> None:
+    if items:
+        pupil_item_published.send(sender=type(items[0][1]), module=module, items=list(items), actor=actor)

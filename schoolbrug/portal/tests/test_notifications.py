@@ -7,8 +7,10 @@ import datetime as dt
 import uuid
 
 from django.db import transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from schoolbrug.core.testing import assert_same_query_count, count_queries
 from schoolbrug.notifications.models import Delivery, Notification, NotificationKind
 from schoolbrug.portal.models import GuardianPortalPreference
 from schoolbrug.portal.modules import Module
@@ -16,7 +18,8 @@ from schoolbrug.records.services.absences import absence_record
 from schoolbrug.records.services.plans import support_plan_save
 from schoolbrug.records.services.reports import report_lock
 from schoolbrug.records.tests.helpers import at, make_reasons
-from schoolbrug.sis.testing import Persona, SchoolTestCase
+from schoolbrug.sis.models import Pupil
+from schoolbrug.sis.testing import Persona, SchoolTestCase, link, make_guardian_account, make_pupil
 
 from . import records_data as rd
 from .helpers import disable_module, enable_module, set_settings
@@ -96,3 +99,35 @@ class PortalEventTests(SchoolTestCase):
             self.record_absence(self.tess)
             raise RuntimeError("the request failed after recording")
         self.assertEqual(self.notified(self.paula), [])
+
+
+class PortalEventQueryCountTests(SchoolTestCase):
+    def test_absences_of_a_whole_group_notify_in_a_fixed_number_of_queries(self) -> None:
+        enable_module(self.school, Module.ABSENCES)
+        reasons = make_reasons(self.school)
+        pupils = []
+        for i in range(6):
+            pupil = make_pupil(self.school, f"Kind{i}", "Groep", self.group3)
+            parent = make_guardian_account(self.school, f"ouder{i}@test.nl", f"Ouder{i}", "Groep")
+            link(parent.record, pupil, "mother")
+            GuardianPortalPreference.objects.create(account=parent.user, link_communication_app=True)
+            pupils.append(pupil)
+
+        def record(group: list[Pupil], day: dt.date) -> CaptureQueriesContext:
+            with count_queries() as queries:
+                absence_record(
+                    actor=self.tess.user,
+                    pupils=group,
+                    starts_at=at(day),
+                    ends_at=at(day + dt.timedelta(days=1)),
+                    reason=reasons["sick"],
+                    client_key=uuid.uuid4(),
+                    whole_day=True,
+                )
+            return queries
+
+        record(pupils[:1], MONDAY - dt.timedelta(days=7))  # the actor's staff record is looked up once
+        small = record(pupils[:1], MONDAY)
+        large = record(pupils, MONDAY + dt.timedelta(days=7))
+        assert_same_query_count(small, large, "absences with notifications")
+        self.assertEqual(Notification.objects.filter(kind=NotificationKind.ABSENCE).count(), 8)

@@ -126,8 +126,7 @@ def absence_record(
         for pupil in locked
     ]
     created = Absence.objects.bulk_create(absences)
-    for absence in created:
-        announce(module="absences", pupils=[absence.pupil], item=absence, actor=actor)
+    announce(module="absences", items=[(absence.pupil, absence) for absence in created], actor=actor)
     return created
 
 

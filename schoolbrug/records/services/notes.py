@@ -66,7 +66,7 @@ def note_create(
         read_by_staff_at=timezone.now(),
         client_key=client_key,
     )
-    announce(module="notes", pupils=[pupil], item=note, actor=actor)
+    announce(module="notes", items=[(pupil, note)], actor=actor)
     return note
 
 

@@ -37,7 +37,7 @@ def support_plan_save(
     new = plan.pk is None
     plan.save()
     if new:
-        announce(module="plans", pupils=[pupil], item=plan, actor=actor)
+        announce(module="plans", items=[(pupil, plan)], actor=actor)
     return plan
 
 

@@ -73,7 +73,7 @@ def report_lock(*, actor: Any, report: Report) -> Report:
     report.locked_at = timezone.now()
     report.locked_by = actor
     report.save(update_fields=["locked_at", "locked_by", "updated_at"])
-    announce(module="reports", pupils=[report.pupil], item=report, actor=actor)
+    announce(module="reports", items=[(report.pupil, report)], actor=actor)
     return report
 
 
