@@ -15,6 +15,7 @@ from schoolbrug.notifications.models import Delivery, Notification, Notification
 from schoolbrug.portal.models import GuardianPortalPreference
 from schoolbrug.portal.modules import Module
 from schoolbrug.records.services.absences import absence_record
+from schoolbrug.records.services.notes import note_create
 from schoolbrug.records.services.plans import support_plan_save
 from schoolbrug.records.services.reports import report_lock
 from schoolbrug.records.tests.helpers import at, make_reasons
@@ -85,6 +86,16 @@ class PortalEventTests(SchoolTestCase):
             actor=self.pim.user, pupil=self.sam, data={"title": "Oud", "start_date": dt.date(2026, 10, 1)}
         )
         self.assertEqual(self.notified(self.paula), [])
+
+    def test_a_note_notifies_only_when_its_category_is_published(self) -> None:
+        enable_module(self.school, Module.NOTES)
+        hidden = rd.category(self.school, published=False)
+        note_create(actor=self.tess.user, pupil=self.sam, category=hidden, subject="Intern", date=MONDAY, text="x")
+        self.assertEqual(self.notified(self.paula), [])
+        shown = rd.category(self.school, published=True)
+        note_create(actor=self.tess.user, pupil=self.sam, category=shown, subject="Lezen", date=MONDAY, text="Goed")
+        (item,) = self.notified(self.paula)
+        self.assertEqual(item.title, "Nieuwe notitie over Sam")
 
     def test_locking_a_report_notifies(self) -> None:
         enable_module(self.school, Module.REPORTS)
