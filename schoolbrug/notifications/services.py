@@ -16,6 +16,7 @@ from .models import (
     TEXT_MAX,
     TITLE_MAX,
     Delivery,
+    DigestSchedule,
     Notification,
     Preference,
     QuietHours,
@@ -162,3 +163,11 @@ def set_quiet_hours(account: Account, days: list[tuple[int, bool, time, time]] |
                 for day, available, start, end in days or []
             ]
         )
+
+
+def set_digest_schedule(account: Account, *, frequency: str, weekday: int, at: time) -> DigestSchedule:
+    """Store when the person wants his digest; the next time is computed afresh on the next run."""
+    schedule, _created = DigestSchedule.objects.update_or_create(
+        account=account, defaults={"frequency": frequency, "weekday": weekday, "at": at, "next_at": None}
+    )
+    return schedule
