@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import DEFAULT_MODES, Mode, NotificationKind, Weekday
+from .models import DEFAULT_MODES, DigestSchedule, Mode, NotificationKind, Weekday
 
 
 class PreferencesForm(forms.Form):
@@ -48,3 +48,11 @@ class DayHoursForm(forms.Form):
                 "end", _("The end must differ from the start; to be unreachable all day, switch the day off.")
             )
         return data
+
+
+class DigestForm(forms.ModelForm):
+    class Meta:
+        model = DigestSchedule
+        fields = ["frequency", "weekday", "at"]
+        labels = {"weekday": _("Day (weekly digest)"), "at": _("Time")}
+        widgets = {"at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}

@@ -225,3 +225,22 @@ class RecordedDelivery(models.Model):
 
     def __str__(self) -> str:
         return self.idempotency_key
+
+
+class DigestSchedule(models.Model):
+    """When a person gets the digest of what waited for it: daily or weekly, at a local time.
+    Made on first need: daily at 17:30."""
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", _("daily")
+        WEEKLY = "weekly", _("weekly")
+
+    account = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_schedule")
+    frequency = models.CharField(_("digest"), max_length=10, choices=Frequency.choices, default=Frequency.DAILY)
+    weekday = models.PositiveSmallIntegerField(_("day of the week"), choices=Weekday.choices, default=Weekday.FRIDAY)
+    at = models.TimeField(_("at"), default=time(17, 30))
+    # The next digest, an instant (computed in the person's time zone, with jitter).
+    next_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.frequency} {self.at}"

@@ -154,3 +154,19 @@ def plan_deliveries(
     if not recipient.has_email or (quiet and opens is None):
         return digest
     return [PlannedDelivery(Channel.EMAIL, opens)] if opens else email
+
+
+def next_digest_at(
+    *, frequency: str, weekday: int, at: time, tz: ZoneInfo, now: datetime, jitter: timedelta = timedelta(0)
+) -> datetime:
+    """The next digest after `now`: the next day (or the chosen weekday) at the local time `at`,
+    plus `jitter` (spreads many people's digests over a few minutes instead of one second)."""
+    today = now.astimezone(tz).date()
+    for offset in range(15):
+        day = today + timedelta(days=offset)
+        if frequency == "weekly" and day.weekday() != weekday:
+            continue
+        moment = _instant(day, at, tz) + jitter
+        if moment > now:
+            return moment
+    raise AssertionError("a weekly schedule always has a next day within two weeks")

@@ -16,6 +16,7 @@ from .models import (
     TEXT_MAX,
     TITLE_MAX,
     Delivery,
+    DigestSchedule,
     Notification,
     Preference,
     QuietHours,
@@ -73,23 +74,34 @@ def notify(recipients: Iterable[Account], event: Event, *, now: datetime | None 
 
     A fixed number of queries however many recipients. With `event.dedupe_key`, a recipient who
     was already notified of the event is skipped."""
-    if len(event.title) > TITLE_MAX or len(event.text) > TEXT_MAX:
-        raise ValueError("A notification's title or text is too long; shorten it where the event is made.")
+    return notify_each([(account, event) for account in recipients], now=now)
+
+
+def notify_each(pairs: Iterable[tuple[Account, Event]], *, now: datetime | None = None) -> list[Notification]:
+    """`notify` for many events at once, each with its own recipient (one absence per pupil, each
+    told to that pupil's guardians): still a fixed number of queries."""
     now = now or timezone.now()
-    ids = list(dict.fromkeys(account.pk for account in recipients))
+    wanted: dict[tuple[int, str], Event] = {}
+    for account, event in pairs:
+        if len(event.title) > TITLE_MAX or len(event.text) > TEXT_MAX:
+            raise ValueError("A notification's title or text is too long; shorten it where the event is made.")
+        # Without a dedupe key every event counts; with one, once per person.
+        key = event.dedupe_key or f"#{len(wanted)}"
+        wanted.setdefault((account.pk, key), event)
+    if not wanted:
+        return []
     with transaction.atomic():
-        if event.dedupe_key and ids:
+        keys = {event.dedupe_key for event in wanted.values() if event.dedupe_key}
+        if keys:
             done = set(
-                Notification.objects.filter(recipient_id__in=ids, dedupe_key=event.dedupe_key).values_list(
-                    "recipient_id", flat=True
-                )
+                Notification.objects.filter(
+                    recipient_id__in={account_id for account_id, _key in wanted}, dedupe_key__in=keys
+                ).values_list("recipient_id", "dedupe_key")
             )
-            ids = [account_id for account_id in ids if account_id not in done]
-        if not ids:
-            return []
-        settings_by_id = recipient_settings(ids)
-        notifications = Notification.objects.bulk_create(
-            [
+            wanted = {pair: event for pair, event in wanted.items() if pair not in done}
+        settings_by_id = recipient_settings({account_id for account_id, _key in wanted})
+        rows = [
+            (
                 Notification(
                     recipient_id=account_id,
                     kind=event.kind,
@@ -100,13 +112,15 @@ def notify(recipients: Iterable[Account], event: Event, *, now: datetime | None 
                     space_key=event.space_key,
                     dedupe_key=event.dedupe_key,
                     created_at=now,
-                )
-                for account_id in ids
-                if account_id in settings_by_id
-            ]
-        )
+                ),
+                event,
+            )
+            for (account_id, _key), event in wanted.items()
+            if account_id in settings_by_id
+        ]
+        notifications = Notification.objects.bulk_create([notification for notification, _event in rows])
         deliveries: list[Delivery] = []
-        for notification in notifications:
+        for notification, event in zip(notifications, (event for _n, event in rows), strict=True):
             plan = plan_deliveries(settings_by_id[notification.recipient_id], event, now)
             deliveries += delivery_rows(notification, plan)
         Delivery.objects.bulk_create(deliveries)
@@ -149,3 +163,11 @@ def set_quiet_hours(account: Account, days: list[tuple[int, bool, time, time]] |
                 for day, available, start, end in days or []
             ]
         )
+
+
+def set_digest_schedule(account: Account, *, frequency: str, weekday: int, at: time) -> DigestSchedule:
+    """Store when the person wants his digest; the next time is computed afresh on the next run."""
+    schedule, _created = DigestSchedule.objects.update_or_create(
+        account=account, defaults={"frequency": frequency, "weekday": weekday, "at": at, "next_at": None}
+    )
+    return schedule

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 from schoolbrug.accounts.models import Account
 
 from . import selectors, services
-from .forms import DayHoursForm, PreferencesForm, UseQuietHoursForm
-from .models import SCHOOL_DEFAULT_HOURS, Preference, QuietHours, Weekday
+from .forms import DayHoursForm, DigestForm, PreferencesForm, UseQuietHoursForm
+from .models import SCHOOL_DEFAULT_HOURS, DigestSchedule, Preference, QuietHours, Weekday
 
 PAGE_SIZE = 30
 
@@ -80,9 +80,19 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     preferences = PreferencesForm(request.POST or None, modes=modes, prefix="kind")
     use_hours = UseQuietHoursForm(request.POST or None, initial={"enabled": has_hours}, prefix="hours")
     days = _day_forms(request, account)
+    digest = DigestForm(
+        request.POST or None,
+        instance=DigestSchedule.objects.filter(account=account).first() or DigestSchedule(account=account),
+        prefix="digest",
+    )
     if request.method == "POST":
         hours_on = use_hours.is_valid() and use_hours.cleaned_data["enabled"]
-        valid = preferences.is_valid() and use_hours.is_valid() and (not hours_on or all(f.is_valid() for f in days))
+        valid = (
+            preferences.is_valid()
+            and use_hours.is_valid()
+            and digest.is_valid()
+            and (not hours_on or all(f.is_valid() for f in days))
+        )
         if valid:
             services.set_preferences(account, preferences.modes())
             windows: list[tuple[int, bool, time, time]] | None = (
@@ -91,6 +101,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                 else None
             )
             services.set_quiet_hours(account, windows)
+            services.set_digest_schedule(account, **{k: digest.cleaned_data[k] for k in ("frequency", "weekday", "at")})
             messages.success(request, _("Your notification settings have been saved."))
             return redirect("notifications:settings")
     tz = selectors.time_zone_of(account)
@@ -101,6 +112,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             "preferences": preferences,
             "use_hours": use_hours,
             "days": days,
+            "digest": digest,
             "weekdays": Weekday,
             "available_from": selectors.not_available_until(account),
             "time_zone": tz.key,

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from schoolbrug.accounts.models import Account
 from schoolbrug.core.testing import assert_same_query_count, count_queries
-from schoolbrug.notifications.models import Mode, Notification, NotificationKind, Preference, QuietHours
+from schoolbrug.notifications.models import DigestSchedule, Mode, Notification, NotificationKind, Preference, QuietHours
 from schoolbrug.notifications.planning import Event
 from schoolbrug.notifications.services import notify
 
@@ -22,6 +22,7 @@ def guardian(email: str = "ouder@example.org") -> Account:
 def post_settings(**overrides: str) -> dict[str, str]:
     data: dict[str, str] = {f"kind-{kind}": Mode.EMAIL for kind in NotificationKind.values}
     data["hours-enabled"] = "on"
+    data |= {"digest-frequency": "daily", "digest-weekday": "4", "digest-at": "17:30"}
     for day in range(7):
         data |= {f"day{day}-available": "on" if day < 5 else "", f"day{day}-start": "08:00", f"day{day}-end": "17:00"}
     data.update(overrides)
@@ -101,6 +102,15 @@ class SettingsTests(TestCase):
         wednesday = QuietHours.objects.get(account=self.me, weekday=2)
         self.assertEqual((wednesday.start, wednesday.end), (time(22), time(2)))
         self.assertFalse(QuietHours.objects.get(account=self.me, weekday=6).available)
+
+    def test_saves_the_digest_schedule(self) -> None:
+        data = post_settings(**{"digest-frequency": "weekly", "digest-weekday": "0", "digest-at": "07:45"})
+        self.assertRedirects(
+            self.client.post(reverse("notifications:settings"), data), reverse("notifications:settings")
+        )
+        schedule = DigestSchedule.objects.get(account=self.me)
+        self.assertEqual((schedule.frequency, schedule.weekday, schedule.at), ("weekly", 0, time(7, 45)))
+        self.assertIsNone(schedule.next_at)  # computed afresh by the next run
 
     def test_end_equal_to_start_is_refused_and_nothing_is_lost(self) -> None:
         Preference.objects.create(account=self.me, kind=NotificationKind.AGENDA, mode=Mode.PUSH)
