@@ -18,16 +18,18 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from schoolbrug.notifications import worker
-from schoolbrug.notifications.models import NotificationKind
-from schoolbrug.notifications.planning import Event
+from schoolbrug.notifications.models import Notification, NotificationKind
 from schoolbrug.notifications.push.models import PushSubscription
 from schoolbrug.notifications.push.testing import PushService
 from schoolbrug.notifications.push.vapid import generate_private_key
-from schoolbrug.notifications.services import notify
+from schoolbrug.portal.models import PortalModule
+from schoolbrug.portal.modules import Module
+from schoolbrug.records.services.plans import support_plan_save
 from schoolbrug.sis.testing import PASSWORD, build_personas
 
 pytestmark = pytest.mark.browser
@@ -37,6 +39,7 @@ pytestmark = pytest.mark.browser
 def school(transactional_db: Any) -> SimpleNamespace:
     personas = SimpleNamespace()
     build_personas(personas)
+    PortalModule.objects.create(school=personas.school, module=Module.PLANS, enabled=True)
     return personas
 
 
@@ -76,7 +79,11 @@ def test_guardian_gets_a_push_and_the_bell_counts_it(
     expect(page.get_by_test_id("bell")).to_be_visible()
     expect(page.get_by_test_id("bell-count")).to_have_count(0)
 
-    # Portal items reach him by push (the default is the digest).
+    # He wants to hear of new items for his children (POR-9), and portal items by push (the
+    # default is the digest).
+    page.goto("/portal/account/")
+    page.locator("input[name=link_communication_app]").check()
+    page.get_by_test_id("preference-save").click()
     page.goto("/notifications/settings/")
     page.locator(f"select[name=kind-{NotificationKind.PORTAL}]").select_option("push")
     page.get_by_test_id("notification-settings-save").click()
@@ -97,22 +104,19 @@ def test_guardian_gets_a_push_and_the_bell_counts_it(
     expect(page.get_by_test_id("push-device")).to_have_count(1)
     expect(page.get_by_test_id("push-device")).to_contain_text("Chrome op Linux")
 
-    # A portal event for his child; the outbox worker sends what it planned.
-    notify(
-        [school.paula.user],
-        Event(
-            kind=NotificationKind.PORTAL,
-            title="Nieuw plan voor Sam",
-            text="Bekijk het in het portaal.",
-            link="/portal/",
-        ),
+    # A portal event: the intern-begeleider writes a support plan for his son; the outbox worker
+    # sends what the portal planned.
+    support_plan_save(
+        actor=school.pim.user, pupil=school.sam, data={"title": "Leesplan", "start_date": timezone.localdate()}
     )
+    notification = Notification.objects.get(recipient=school.paula.user)
+    assert notification.kind == NotificationKind.PORTAL
     worker.run_until_idle(owner="browser-test")
 
     assert push_service.refused == []
     [received] = push_service.received
-    assert received.message["title"] == "Nieuw plan voor Sam"
-    assert received.message["url"] == "/portal/"
+    assert received.message["title"] == notification.title == "Nieuw plan voor Sam"
+    assert received.message["url"] == notification.link
 
     page.reload()
     expect(page.get_by_test_id("bell-count")).to_have_text("1")
@@ -146,9 +150,9 @@ def test_guardian_gets_a_push_and_the_bell_counts_it(
     assert shown == [
         {
             "title": "Nieuw plan voor Sam",
-            "body": "Bekijk het in het portaal.",
+            "body": notification.text,
             "tag": received.message["tag"],
-            "url": "/portal/",
+            "url": notification.link,
         }
     ], json.dumps(shown)
 
