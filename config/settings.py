@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "schoolbrug.accounts",
     "schoolbrug.sis",
     "schoolbrug.records",
+    "schoolbrug.notifications",
+    "schoolbrug.notifications.push",
     "schoolbrug.portal",
     "schoolbrug.demo",
 ]
@@ -126,6 +128,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "schoolbrug.sis.context_processors.current_staff",
+                "schoolbrug.notifications.context_processors.bell",
             ],
         },
     },
@@ -154,9 +157,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # all machines). gunicorn and uvicorn take their default worker count from WEB_CONCURRENCY, so
 # that counts when SCHOOLBRUG_WEB_PROCESSES is not set. More than one needs Redis: the cache
 # (throttling, lock-outs) and the channel layer must be shared (check schoolbrug.E021).
-SCHOOLBRUG_WEB_PROCESSES = env_int(
-    "SCHOOLBRUG_WEB_PROCESSES", env_int("WEB_CONCURRENCY", 1, minimum=1), minimum=1
-)
+SCHOOLBRUG_WEB_PROCESSES = env_int("SCHOOLBRUG_WEB_PROCESSES", env_int("WEB_CONCURRENCY", 1, minimum=1), minimum=1)
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
@@ -282,6 +283,27 @@ DEFAULT_FROM_EMAIL = os.environ.get("SCHOOLBRUG_FROM_EMAIL", "Schoolbrug <norepl
 # Links in e-mail are absolute. Set: the address where guardians reach this site, for every
 # link. Empty: the address of the request that caused the mail (schoolbrug.core.outgoing).
 SCHOOLBRUG_BASE_URL = os.environ.get("SCHOOLBRUG_BASE_URL", "").strip()
+
+# Web Push (schoolbrug/notifications/push, docs/decisions/0020). The VAPID private key comes from
+# the environment or from the file `manage.py vapid_keys` writes (mode 0600, never in git);
+# without either, devices cannot subscribe and the account page says so.
+SCHOOLBRUG_VAPID_KEY_FILE = Path(os.environ.get("SCHOOLBRUG_VAPID_KEY_FILE", VAR_DIR / "vapid_private_key"))
+SCHOOLBRUG_VAPID_PRIVATE_KEY = os.environ.get("SCHOOLBRUG_VAPID_PRIVATE_KEY", "").strip() or (
+    SCHOOLBRUG_VAPID_KEY_FILE.read_text().strip() if SCHOOLBRUG_VAPID_KEY_FILE.is_file() else ""
+)
+# The VAPID `sub`: where a push service reaches the operator about this server's messages.
+SCHOOLBRUG_PUSH_CONTACT = os.environ.get("SCHOOLBRUG_PUSH_CONTACT", "").strip() or DEFAULT_FROM_EMAIL
+# Subscriptions are accepted only for these push services (https, the host or a subdomain of it):
+# the server posts to the endpoint a browser hands in, so it must never be an internal address.
+SCHOOLBRUG_PUSH_SERVICES = env_list(
+    "SCHOOLBRUG_PUSH_SERVICES",
+    "fcm.googleapis.com,updates.push.services.mozilla.com,push.services.mozilla.com,"
+    "web.push.apple.com,notify.windows.com",
+)
+# How long a push service keeps an undelivered message (a phone that is off), and how long one
+# request to it may take before the delivery is retried later.
+SCHOOLBRUG_PUSH_TTL_SECONDS = env_int("SCHOOLBRUG_PUSH_TTL_SECONDS", 12 * 3600, minimum=0)
+SCHOOLBRUG_PUSH_TIMEOUT_SECONDS = env_int("SCHOOLBRUG_PUSH_TIMEOUT_SECONDS", 10, minimum=1)
 
 # Content Security Policy: no inline script or style without the per-request nonce.
 SECURE_CSP = {

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from schoolbrug.core import views as core_views
+from schoolbrug.notifications.push import views as push_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -11,5 +12,10 @@ urlpatterns = [
     path("staff/", include("schoolbrug.sis.urls")),
     path("staff/file/", include("schoolbrug.records.urls")),
     path("portal/", include("schoolbrug.portal.urls")),
+    path("notifications/", include("schoolbrug.notifications.urls")),
     path("operator/", admin.site.urls),
+    path("notifications/push/", include("schoolbrug.notifications.push.urls")),
+    # At the root: a service worker controls only the paths below its own address.
+    path("sw.js", push_views.service_worker, name="service-worker"),
+    path("manifest.webmanifest", push_views.manifest, name="web-manifest"),
 ]

@@ -88,4 +88,3 @@ class EmailMessage(DjangoEmailMessage):
             if not part.is_multipart():
                 _as_8bit(part)
         return msg
-

@@ -10,6 +10,7 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from schoolbrug.accounts.audit_text import audit_vocabulary
 
+        from . import notifying  # noqa: F401  (guardians hear of new items: POR-9)
         from .models import PortalSettings
         from .modules import Module
 

@@ -24,6 +24,8 @@ from schoolbrug.accounts.two_factor.testing import verified_login
 from schoolbrug.core.converters import MAX_OBJECT_ID, ObjectIdConverter, parse_object_id
 from schoolbrug.core.forms import ModelMultipleIdChoiceField
 from schoolbrug.core.mail import OutgoingMail
+from schoolbrug.notifications.models import Notification, NotificationKind
+from schoolbrug.notifications.push.models import PushSubscription
 from schoolbrug.portal.models import ModuleSchedule
 from schoolbrug.portal.modules import Module
 from schoolbrug.portal.tests import records_data as rd
@@ -140,6 +142,13 @@ class HugeIdsAnswer404Tests(SchoolTestCase):
                 field_name="called_name",
                 proposed_value="Sammy",
                 requested_by=cls.paula.user,
+            ).pk,
+            "notification_id": Notification.objects.create(
+                recipient=cls.ada.account, kind=NotificationKind.PORTAL, title="Nieuw plan"
+            ).pk,
+            # The route walk uses the administrator for every route outside the portal: his device.
+            "subscription_id": PushSubscription.objects.create(
+                account=cls.ada.user, endpoint="https://fcm.googleapis.com/fcm/send/x", p256dh="x", auth="x"
             ).pk,
         }
         cls.standardised_test_id = rd.standardised(cls.sam, cls.year, "Cito M3").test_id

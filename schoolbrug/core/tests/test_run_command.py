@@ -20,9 +20,14 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-STARTED = re.compile(r"web pid (\d+), worker pid (\d+), scheduler pid (\d+)")
+STARTED = re.compile(r"web pid (\d+), worker pid (\d+), scheduler pid (\d+), notifications pid (\d+)")
 # What each child's command line must contain, to be sure the pids are the right processes.
-EXPECTED_COMMANDS = {"web": "uvicorn", "worker": "db_worker", "scheduler": "run_scheduler"}
+EXPECTED_COMMANDS = {
+    "web": "uvicorn",
+    "worker": "db_worker",
+    "scheduler": "run_scheduler",
+    "notifications": "run_notifications",
+}
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="inspects processes through /proc")
 
@@ -71,7 +76,9 @@ class Running:
         while time.monotonic() < deadline:
             for line in list(self.lines):
                 if match := STARTED.search(line):
-                    return dict(zip(("web", "worker", "scheduler"), map(int, match.groups()), strict=True))
+                    return dict(
+                        zip(("web", "worker", "scheduler", "notifications"), map(int, match.groups()), strict=True)
+                    )
             time.sleep(0.1)
         raise AssertionError(f"run never reported its children:\n{self.output()}")
 

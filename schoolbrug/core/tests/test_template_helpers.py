@@ -41,9 +41,7 @@ class TimeElementTests(SimpleTestCase):
 
     def test_a_moment_with_microseconds_is_given_in_whole_seconds_in_local_time(self) -> None:
         moment = dt.datetime(2026, 12, 1, 17, 9, 50, 123456, tzinfo=dt.UTC)
-        self.assertEqual(
-            self.render(moment), '<time datetime="2026-12-01T18:09:50+01:00">01-12-2026 18:09:50</time>'
-        )
+        self.assertEqual(self.render(moment), '<time datetime="2026-12-01T18:09:50+01:00">01-12-2026 18:09:50</time>')
 
     def test_a_summer_moment_and_an_empty_value(self) -> None:
         moment = dt.datetime(2026, 7, 1, 8, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Amsterdam"))

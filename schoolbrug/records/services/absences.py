@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from schoolbrug.records.events import announce
 from schoolbrug.sis.dates import school_zone, year_containing
 from schoolbrug.sis.models import Pupil
 from schoolbrug.sis.policies import pupils_visible_to, staff_member_of
@@ -124,7 +125,9 @@ def absence_record(
         )
         for pupil in locked
     ]
-    return Absence.objects.bulk_create(absences)
+    created = Absence.objects.bulk_create(absences)
+    announce(module="absences", items=[(absence.pupil, absence) for absence in created], actor=actor)
+    return created
 
 
 @transaction.atomic

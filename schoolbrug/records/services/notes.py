@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from schoolbrug.records.events import announce
 from schoolbrug.sis.dates import school_today, year_for_date
 from schoolbrug.sis.models import Guardian, Pupil
 from schoolbrug.sis.policies import pupils_visible_to, staff_member_of
@@ -51,7 +52,7 @@ def note_create(
         raise ValidationError({"category": _("Choose one of the school's note categories.")})
     if not subject.strip() or not text.strip():
         raise ValidationError(_("Enter a subject and a text."))
-    return Note.objects.create(
+    note = Note.objects.create(
         pupil=pupil,
         year=_year_or_error(pupil, date),
         category=category,
@@ -65,6 +66,8 @@ def note_create(
         read_by_staff_at=timezone.now(),
         client_key=client_key,
     )
+    announce(module="notes", items=[(pupil, note)], actor=actor)
+    return note
 
 
 def note_mark_read(*, actor: Any, note: Note) -> None:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from schoolbrug.accounts import audit
+from schoolbrug.records.events import announce
 from schoolbrug.sis.models import Pupil
 from schoolbrug.sis.policies import pupils_visible_to, staff_member_of
 
@@ -33,7 +34,10 @@ def support_plan_save(
         if field in data:
             setattr(plan, field, data[field])
     plan.full_clean()
+    new = plan.pk is None
     plan.save()
+    if new:
+        announce(module="plans", items=[(pupil, plan)], actor=actor)
     return plan
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schoolbrug.accounts import audit
+from schoolbrug.records.events import announce
 from schoolbrug.sis import policies as sis_policies
 from schoolbrug.sis.models import Pupil, SchoolYear
 
@@ -72,6 +73,7 @@ def report_lock(*, actor: Any, report: Report) -> Report:
     report.locked_at = timezone.now()
     report.locked_by = actor
     report.save(update_fields=["locked_at", "locked_by", "updated_at"])
+    announce(module="reports", items=[(report.pupil, report)], actor=actor)
     return report
 
 

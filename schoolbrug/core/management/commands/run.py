@@ -1,9 +1,10 @@
 """`manage.py run`: the whole embedded Schoolbrug in one command.
 
 Collects the static files first when production needs them and they are missing or out of date.
-Then starts the ASGI web server (uvicorn), the task worker (`db_worker`) and the scheduler loop
-(`run_scheduler`) as child processes, prefixes their output with their name, and stops them all
-together: on Ctrl-C or SIGTERM, or as soon as one of them dies.
+Then starts the ASGI web server (uvicorn), the task worker (`db_worker`), the scheduler loop
+(`run_scheduler`) and the notification outbox worker (`run_notifications`) as child processes,
+prefixes their output with their name, and stops them all together: on Ctrl-C or SIGTERM, or as
+soon as one of them dies.
 """
 
 from __future__ import annotations
@@ -139,6 +140,9 @@ class Command(BaseCommand):
                 [python, "-m", "django", "db_worker", "--no-startup-delay", "--no-reload", "--queue-name", "*"],
             ),
             Child("scheduler", [python, "-m", "django", "run_scheduler"]),
+            # The notification outbox (e-mail, push): its own loop, so a slow mail server never
+            # holds up the task queue.
+            Child("notifications", [python, "-m", "django", "run_notifications"]),
         ]
         self._output_lock = threading.Lock()
         self._stop_signal: int | None = None
@@ -150,7 +154,8 @@ class Command(BaseCommand):
             display_host = f"[{host}]" if ":" in host else host
             self._say(
                 f"Schoolbrug serves at http://{display_host}:{port}/ "
-                f"(web pid {children[0].pid}, worker pid {children[1].pid}, scheduler pid {children[2].pid}). "
+                f"(web pid {children[0].pid}, worker pid {children[1].pid}, scheduler pid {children[2].pid}, "
+                f"notifications pid {children[3].pid}). "
                 "Press Ctrl-C to stop."
             )
             failed = self._supervise(children)

@@ -8,6 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from schoolbrug.accounts.models import Account
+from schoolbrug.notifications.demo import load_demo_notifications
 from schoolbrug.portal.demo import load_demo_portal
 from schoolbrug.records.demo import load_demo_records
 from schoolbrug.records.demo_results import load_demo_results
@@ -45,6 +47,9 @@ class Command(BaseCommand):
                     load_demo_records(school)
                     load_demo_results(school)
                     load_demo_portal(school)
+                load_demo_notifications(
+                    Account.objects.filter(email__in=(*GUARDIAN_EMAILS, *STAFF_EMAILS), is_active=True)
+                )
         elapsed = time.perf_counter() - started
         if not verbose:
             return

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("<id:notification_id>/read/", views.mark_read, name="read"),
+    path("read/", views.mark_all_read, name="read-all"),
+    path("settings/", views.settings_page, name="settings"),
+]
