@@ -35,7 +35,6 @@ mail, and a task would have to store it in its arguments in the database.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,9 +43,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from schoolbrug.accounts import audit
@@ -54,38 +51,22 @@ from schoolbrug.accounts.activation import (
     ActivationToken,
     activation_token_already_issued,
     activation_token_issue,
-    activation_token_withdraw,
     hash_token,
     needs_current_password,
 )
 from schoolbrug.accounts.models import Account
-from schoolbrug.core.mail import KIND_HEADER, SCHOOL_HEADER, mark_secret
 from schoolbrug.core.outgoing import EmailMessage, email_link
 
 from .. import policies
+from ..invitation_mail import Delivery, invitation_deliver, invitation_message
 from ..models import Guardian, StaffMember
 from . import limits
-
-logger = logging.getLogger("schoolbrug.invitations")
 
 MAIL_KIND = "invitation"
 REFERENCE_PREFIX = "sis.guardian:"
 REASON_NO_EMAIL = _("no e-mail address")
 REASON_INVALID_EMAIL = _("invalid e-mail address")
 REASON_ALREADY_SENT = _("already sent in this batch")
-
-
-@dataclass
-class Delivery:
-    """What became of the e-mail. Filled in after the transaction commits, when it is handed to
-    the mail server; until then `attempted` is False (e.g. inside a caller's transaction)."""
-
-    attempted: bool = False
-    error: str = ""
-
-    @property
-    def failed(self) -> bool:
-        return self.attempted and bool(self.error)
 
 
 @dataclass(frozen=True)
@@ -177,7 +158,7 @@ def guardian_invite(
             },
         )
         delivery = Delivery()
-        transaction.on_commit(lambda: _deliver(message, raw_token, delivery))
+        transaction.on_commit(lambda: invitation_deliver(message, raw_token, delivery))
     return InvitationOutcome(sent=True, account=account, delivery=delivery)
 
 
@@ -245,33 +226,12 @@ def _invitation_message(
         ),
         "sender_name": _signature_name(actor, school.pk),
     }
-    language = guardian.language if guardian.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-    with translation.override(language):
-        subject = " ".join(render_to_string("sis/email/invitation_subject.txt", context).split())
-        body = render_to_string("sis/email/invitation_body.txt", context)
-    message = EmailMessage(
-        subject=subject,
-        body=body,
-        to=[account.email],
-        reply_to=[school.email] if school.email else None,
-        headers={
-            SCHOOL_HEADER: str(school.pk),
-            KIND_HEADER: MAIL_KIND,
-            "Auto-Submitted": "auto-generated",
-            "Content-Language": language,
-        },
+    return invitation_message(
+        templates="sis/email/invitation",
+        context=context,
+        language=guardian.language,
+        to=account.email,
+        school=school,
+        kind=MAIL_KIND,
+        link=link,
     )
-    # The link is the guardian's key to his account: the outbox of a real school must not keep it.
-    mark_secret(message, link)
-    return message
-
-
-def _deliver(message: EmailMessage, raw_token: str, delivery: Delivery) -> None:
-    try:
-        message.send()
-    except Exception as error:  # reported to the caller; never log the body, it holds the link
-        logger.exception("invitation e-mail to %s could not be sent", ", ".join(message.recipients()))
-        delivery.error = (str(error) or type(error).__name__)[:250]
-        # Nobody received this link: it must not work, nor count as "already sent" on a retry.
-        activation_token_withdraw(raw_token=raw_token)
-    delivery.attempted = True

@@ -21,56 +21,38 @@ link built by `email_link` and kept out of the outbox (`mark_secret`).
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from schoolbrug.accounts import audit
 from schoolbrug.accounts.activation import (
     ActivationToken,
     activation_token_issue,
-    activation_token_withdraw,
     hash_token,
     needs_current_password,
 )
 from schoolbrug.accounts.models import Account
-from schoolbrug.core.mail import KIND_HEADER, SCHOOL_HEADER, mark_secret
 from schoolbrug.core.outgoing import EmailMessage, email_link
 
 from .. import policies
+from ..invitation_mail import Delivery, invitation_deliver, invitation_message
 from ..models import StaffMember
-
-logger = logging.getLogger("schoolbrug.invitations")
 
 MAIL_KIND = "staff_invitation"
 REFERENCE_PREFIX = "sis.staff:"
-
-
-@dataclass
-class StaffDelivery:
-    """Filled in once the transaction has committed and the mail server was asked."""
-
-    attempted: bool = False
-    error: str = ""
-
-    @property
-    def failed(self) -> bool:
-        return self.attempted and bool(self.error)
 
 
 @dataclass(frozen=True)
 class StaffInvitation:
     account: Account
     account_created: bool
-    delivery: StaffDelivery
+    delivery: Delivery
 
 
 def staff_reference(staff: StaffMember) -> str:
@@ -114,8 +96,8 @@ def _invite(
             subject=staff.full_name,
             data={"staff_id": staff.pk, "account_id": account.pk, "account_created": created},
         )
-        delivery = StaffDelivery()
-        transaction.on_commit(lambda: _deliver(message, raw_token, delivery))
+        delivery = Delivery()
+        transaction.on_commit(lambda: invitation_deliver(message, raw_token, delivery))
     return StaffInvitation(account=account, account_created=created, delivery=delivery)
 
 
@@ -187,31 +169,12 @@ def _message(*, staff: StaffMember, account: Account, raw_token: str, link: str,
         ),
         "sender_name": sender.full_name if sender is not None else "",
     }
-    language = account.language if account.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-    with translation.override(language):
-        subject = " ".join(render_to_string("sis/email/staff_invitation_subject.txt", context).split())
-        body = render_to_string("sis/email/staff_invitation_body.txt", context)
-    message = EmailMessage(
-        subject=subject,
-        body=body,
-        to=[account.email],
-        reply_to=[school.email] if school.email else None,
-        headers={
-            SCHOOL_HEADER: str(school.pk),
-            KIND_HEADER: MAIL_KIND,
-            "Auto-Submitted": "auto-generated",
-            "Content-Language": language,
-        },
+    return invitation_message(
+        templates="sis/email/staff_invitation",
+        context=context,
+        language=account.language,
+        to=account.email,
+        school=school,
+        kind=MAIL_KIND,
+        link=link,
     )
-    mark_secret(message, link)
-    return message
-
-
-def _deliver(message: EmailMessage, raw_token: str, delivery: StaffDelivery) -> None:
-    try:
-        message.send()
-    except Exception as error:  # reported to the caller; never log the body, it holds the link
-        logger.exception("staff invitation to %s could not be sent", ", ".join(message.recipients()))
-        delivery.error = (str(error) or type(error).__name__)[:250]
-        activation_token_withdraw(raw_token=raw_token)
-    delivery.attempted = True
