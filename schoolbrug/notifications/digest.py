@@ -3,8 +3,9 @@ he chose (`DigestSchedule`), computed in his time zone with a few minutes of jit
 
 `send_due_digests` runs as a scheduler job (only the scheduler holding the lease acts, so no claim
 is needed). Items read meanwhile are left out and their deliveries cancelled; one e-mail per
-person per digest, grouped by kind and space; the e-mail's Message-ID is derived from the person
-and the digest time, so a retry after a crash is the same message.
+person per digest, grouped by child (his called name as heading), then by space or kind; the
+e-mail's Message-ID is derived from the person and the digest time, so a retry after a crash is
+the same message.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from schoolbrug.accounts.models import Account
 from schoolbrug.core.mail_queue import is_transient
 from schoolbrug.core.outgoing import EmailMessage, email_link
 
-from .models import Channel, Delivery, DigestSchedule, NotificationKind
+from .models import Channel, Delivery, DigestSchedule, Notification, NotificationKind
 from .planning import next_digest_at
 from .selectors import time_zone_of
 
@@ -37,6 +38,31 @@ def jitter_for(account_id: int) -> timedelta:
 
 def digest_message_id(account_id: int, due: datetime) -> str:
     return f"<digest-{account_id}-{int(due.timestamp())}@notifications.schoolbrug>"
+
+
+def digest_body(items: list[Notification]) -> str:
+    """The e-mail text: a section per child (under his called name), in it the items by space or
+    kind; items about no child follow, by space or kind. Sections in the order of their first item."""
+    sections: dict[int | None, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    names: dict[int, str] = {}
+    for item in items:
+        if item.pupil is not None:
+            names[item.pupil.pk] = item.pupil.display_first_name
+        heading = item.space or str(NotificationKind(item.kind).label)
+        line = f"- {item.title}" + (f"\n  {email_link(item.link)}" if item.link else "")
+        sections[item.pupil_id][heading].append(line)
+
+    def groups(by_heading: dict[str, list[str]]) -> list[str]:
+        return [f"{heading[:1].upper()}{heading[1:]}\n" + "\n".join(lines) for heading, lines in by_heading.items()]
+
+    parts: list[str] = []
+    for pupil_id, by_heading in sorted(sections.items(), key=lambda section: section[0] is None):
+        if pupil_id is None:
+            parts += groups(by_heading)
+        else:
+            name = names[pupil_id]
+            parts.append(f"{name}\n{'=' * len(name)}\n\n" + "\n\n".join(groups(by_heading)))
+    return "\n\n".join(parts)
 
 
 def schedule_for(account: Account, now: datetime) -> DigestSchedule:
@@ -82,7 +108,7 @@ def _send_digest(account: Account, schedule: DigestSchedule, now: datetime) -> b
             next_attempt_at__lte=now,
             notification__recipient=account,
         )
-        .select_related("notification")
+        .select_related("notification__pupil")
         .order_by("notification__created_at", "pk")
     )
     unread = [d for d in deliveries if d.notification.read_at is None]
@@ -90,13 +116,7 @@ def _send_digest(account: Account, schedule: DigestSchedule, now: datetime) -> b
     message_sent = False
     if unread and account.is_active and account.email:
         with translation.override(account.language or "nl"):
-            groups: dict[str, list[str]] = defaultdict(list)
-            for delivery in unread:
-                item = delivery.notification
-                heading = NotificationKind(item.kind).label
-                line = f"- {item.title}" + (f"\n  {email_link(item.link)}" if item.link else "")
-                groups[str(heading)].append(line)
-            body = "\n\n".join(f"{heading.capitalize()}\n" + "\n".join(lines) for heading, lines in groups.items())
+            body = digest_body([d.notification for d in unread])
             subject = _("What you missed in Schoolbrug (%(count)s)") % {"count": len(unread)}
         message = EmailMessage(
             subject=subject,

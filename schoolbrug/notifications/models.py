@@ -55,6 +55,7 @@ DEFAULT_MODES: dict[str, str] = {
 
 TITLE_MAX = 120
 TEXT_MAX = 300
+SPACE_MAX = 100
 
 
 class Notification(models.Model):
@@ -69,6 +70,17 @@ class Notification(models.Model):
     urgent = models.BooleanField(_("urgent"), default=False)
     # The space (e.g. an announcement channel) the item belongs to, for the per-space mute.
     space_key = models.CharField(max_length=100, blank=True)
+    # The child the item is about (portal events) and the space's name as people read it: the
+    # digest groups a person's items by child, then by space or kind.
+    pupil = models.ForeignKey(
+        "sis.Pupil",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("child"),
+    )
+    space = models.CharField(_("space"), max_length=SPACE_MAX, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     # The event that caused the item ("announcement:17"): the same event never notifies twice.

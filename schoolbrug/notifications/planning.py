@@ -68,6 +68,9 @@ class Event:
     urgent: bool = False
     space_key: str = ""
     dedupe_key: str = ""
+    # Shown, not planned with: the child the item is about and the space's readable name.
+    pupil_id: int | None = None
+    space: str = ""
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from schoolbrug.accounts.models import Account
 from .models import (
     DEFAULT_MODES,
     SCHOOL_DEFAULT_HOURS,
+    SPACE_MAX,
     TEXT_MAX,
     TITLE_MAX,
     Delivery,
@@ -46,6 +47,8 @@ def event_of(notification: Notification) -> Event:
         urgent=notification.urgent,
         space_key=notification.space_key,
         dedupe_key=notification.dedupe_key,
+        pupil_id=notification.pupil_id,
+        space=notification.space,
     )
 
 
@@ -111,6 +114,8 @@ def notify_each(pairs: Iterable[tuple[Account, Event]], *, now: datetime | None 
                     urgent=event.urgent,
                     space_key=event.space_key,
                     dedupe_key=event.dedupe_key,
+                    pupil_id=event.pupil_id,
+                    space=event.space[:SPACE_MAX],
                     created_at=now,
                 ),
                 event,

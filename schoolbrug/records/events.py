@@ -21,7 +21,16 @@ from schoolbrug.sis.models import Pupil
 # works in a fixed number of queries) and actor.
 pupil_item_published = Signal()
 
+# A year-plan activity published on the portal (it concerns a school or some of its groups, not
+# one pupil): sent with activity, group_ids (empty: the whole school) and actor, after every save
+# that leaves it published; the receiver's dedupe key keeps it to one notification per person.
+activity_published = Signal()
+
 
 def announce(*, module: str, items: Sequence[tuple[Pupil, models.Model]], actor: Any) -> None:
     if items:
         pupil_item_published.send(sender=type(items[0][1]), module=module, items=list(items), actor=actor)
+
+
+def announce_activity(*, activity: models.Model, group_ids: Sequence[int], actor: Any) -> None:
+    activity_published.send(sender=type(activity), activity=activity, group_ids=list(group_ids), actor=actor)

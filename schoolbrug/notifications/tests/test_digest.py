@@ -12,7 +12,8 @@ from schoolbrug.accounts.models import Account
 from schoolbrug.notifications.digest import jitter_for, send_due_digests
 from schoolbrug.notifications.models import Channel, Delivery, DigestSchedule, Notification, NotificationKind
 from schoolbrug.notifications.planning import Event, next_digest_at
-from schoolbrug.notifications.services import mark_read, notify
+from schoolbrug.notifications.services import mark_read, notify, notify_each
+from schoolbrug.sis.testing import make_pupil, make_school
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
@@ -74,3 +75,38 @@ class DigestTests(TestCase):
         # Nothing twice: the next run finds nothing waiting.
         self.assertEqual(send_due_digests(later + timedelta(days=1)), 0)
         self.assertEqual(len(mail.outbox), 2)
+
+    def test_grouped_by_child_under_his_called_name_then_by_space_or_kind(self) -> None:
+        school, _previous, _year = make_school("OBS Digest")
+        sam = make_pupil(school, "Samuel", "Bakker", called_name="Sam")
+        eva = make_pupil(school, "Eva", "Bakker")
+        parent = Account.objects.create_account(kind="guardian", email="ouder@example.org")
+        other = Account.objects.create_account(kind="guardian", email="ander@example.org")
+        start = datetime(2026, 6, 3, 10, 0, tzinfo=AMS)
+        portal, agenda = NotificationKind.PORTAL, NotificationKind.AGENDA
+        events = [
+            Event(kind=portal, title="Nieuw plan voor Sam", pupil_id=sam.pk),
+            Event(kind=portal, title="Nieuwe notitie over Eva", pupil_id=eva.pk),
+            Event(kind=agenda, title="Studiedag", space="Groep 5/6", pupil_id=eva.pk),
+            Event(kind=agenda, title="Ouderavond"),
+            Event(kind=portal, title="Rapport van Sam", pupil_id=sam.pk),
+            Event(kind=portal, title="Gelezen notitie over Eva", pupil_id=eva.pk),
+        ]
+        notify_each([(person, event) for event in events for person in (parent, other)], now=start)
+        mark_read(parent, [Notification.objects.get(recipient=parent, title="Gelezen notitie over Eva").pk])
+
+        send_due_digests(start)  # makes the schedules
+        self.assertEqual(send_due_digests(start.replace(hour=18)), 2)
+        (mine,) = [m for m in mail.outbox if m.to == ["ouder@example.org"]]
+        self.assertEqual(
+            mine.body,
+            "Sam\n===\n\n"
+            "Portaalbericht\n- Nieuw plan voor Sam\n- Rapport van Sam\n\n"
+            "Eva\n===\n\n"
+            "Portaalbericht\n- Nieuwe notitie over Eva\n\n"
+            "Groep 5/6\n- Studiedag\n\n"
+            "Agenda\n- Ouderavond\n",
+        )
+        self.assertNotIn("Gelezen", mine.body)  # read meanwhile: never in a digest
+        (theirs,) = [m for m in mail.outbox if m.to == ["ander@example.org"]]
+        self.assertIn("Gelezen notitie over Eva", theirs.body)  # the other guardian had not read it

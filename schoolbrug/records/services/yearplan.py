@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from schoolbrug.records.events import announce_activity
 from schoolbrug.sis.models import Group
 
 from ..models import Activity
@@ -35,6 +36,9 @@ def activity_save(
     activity.full_clean()
     activity.save()
     activity.groups.set(groups)
+    if activity.publish_on_portal:
+        # Inside the transaction: the notifications commit or roll back with the activity.
+        announce_activity(activity=activity, group_ids=[group.pk for group in groups], actor=actor)
     return activity
 
 
