@@ -18,6 +18,7 @@ from schoolbrug.sis.models import StaffMember
 from schoolbrug.sis.testing import SchoolTestCase, make_staff_account
 
 URL = "/notifications/school-hours/"
+LINK = 'href="/notifications/" data-testid="account-notifications-link"'
 
 
 def school_hours_post(**overrides: str) -> dict[str, str]:
@@ -50,7 +51,9 @@ class SchoolHoursPageTests(SchoolTestCase):
         self.assertContains(response, 'data-testid="school-hours-form"')
         self.assertContains(response, 'data-testid="nav-school-hours"')  # linked from the admin menu
         self.assertContains(response, 'value="08:00"')  # the code's default until the school changes it
-        communicator = make_staff_account(self.school, "com@test.nl", "Cor", "Communicatie", is_communication_admin=True)
+        communicator = make_staff_account(
+            self.school, "com@test.nl", "Cor", "Communicatie", is_communication_admin=True
+        )
         self.client.force_login(communicator.user)
         self.assertEqual(self.client.get(URL).status_code, 200)
 
@@ -65,7 +68,8 @@ class SchoolHoursPageTests(SchoolTestCase):
         response = self.client.post(URL, school_hours_post())
         self.assertRedirects(response, URL)
         newcomer = make_staff_account(self.school, "nieuw@test.nl", "Noor", "Nieuw").account
-        hours = {row.weekday: (row.available, row.start, row.end) for row in QuietHours.objects.filter(account=newcomer)}
+        rows = QuietHours.objects.filter(account=newcomer)
+        hours = {row.weekday: (row.available, row.start, row.end) for row in rows}
         self.assertEqual(hours[0], (True, time(7, 30), time(16)))
         self.assertFalse(hours[2][0])
         self.assertEqual(hours[4], (True, time(22), time(2)))  # across midnight
@@ -131,10 +135,10 @@ class OwnShellTests(SchoolTestCase):
     def test_the_account_pages_link_to_the_notifications(self) -> None:
         self.client.force_login(self.paula.user)
         response = self.client.get(reverse("portal:account"))
-        self.assertContains(response, f'href="{reverse("notifications:list")}" data-testid="account-notifications-link"')
+        self.assertContains(response, LINK)
         verified_login(self.client, self.ada.user)
         response = self.client.get(reverse("accounts:two-factor"))
-        self.assertContains(response, f'href="{reverse("notifications:list")}" data-testid="account-notifications-link"')
+        self.assertContains(response, LINK)
         self.assertContains(response, 'data-testid="account-school-hours-link"')
         self.client.force_login(self.tess.user)
         response = self.client.get(reverse("accounts:two-factor"))
