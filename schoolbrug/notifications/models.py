@@ -186,6 +186,33 @@ class QuietHours(models.Model):
             )
 
 
+class SchoolContactHours(models.Model):
+    """One weekday of a school's default contact hours, which its new staff get.
+
+    Made from `SCHOOL_DEFAULT_HOURS` the first time the school's defaults are read; the
+    communication or application administrator changes them (`/notifications/school-hours/`).
+    The same rules as a person's `QuietHours`: the window may cross midnight, never be empty.
+    """
+
+    school = models.ForeignKey("sis.School", on_delete=models.CASCADE, related_name="contact_hours")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    available = models.BooleanField(_("reachable"), default=True)
+    start = models.TimeField(_("from"))
+    end = models.TimeField(_("until"))
+
+    class Meta:
+        verbose_name = _("school contact hours")
+        verbose_name_plural = _("school contact hours")
+        ordering = ["weekday"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "weekday"], name="school_contact_hours_unique_weekday"),
+            models.CheckConstraint(condition=~Q(start=models.F("end")), name="school_contact_hours_window_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.weekday} {self.start}-{self.end}"
+
+
 class Delivery(models.Model):
     """One outbox row: a notification to be sent on one channel (and, for push, one device)."""
 

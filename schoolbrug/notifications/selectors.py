@@ -5,7 +5,7 @@ from __future__ import annotations
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Collection
-from datetime import datetime
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -15,7 +15,7 @@ from django.utils import timezone
 from schoolbrug.accounts.models import Account
 from schoolbrug.sis.models import Guardian, StaffMember
 
-from .models import Channel, Notification, Preference, QuietHours, SpaceMute
+from .models import SCHOOL_DEFAULT_HOURS, Channel, Notification, Preference, QuietHours, SchoolContactHours, SpaceMute
 from .planning import DayWindow, RecipientSettings, available_from
 from .transports import device_transport
 
@@ -100,3 +100,14 @@ def not_available_until(account: Account, now: datetime | None = None) -> dateti
     tz = time_zone_of(account)
     opens = available_from(windows, tz, now or timezone.now())
     return opens.astimezone(tz) if opens else None
+
+
+def school_default_hours(school_id: int) -> list[tuple[int, bool, time, time]]:
+    """The school's default contact hours, one per weekday: its own rows, and for a day it never
+    set (a school that never changed them) `SCHOOL_DEFAULT_HOURS`. The rows are written when an
+    administrator first saves the school's page. One query."""
+    own = {
+        row.weekday: (row.weekday, row.available, row.start, row.end)
+        for row in SchoolContactHours.objects.filter(school_id=school_id)
+    }
+    return [own.get(default[0], default) for default in SCHOOL_DEFAULT_HOURS]

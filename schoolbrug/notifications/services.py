@@ -12,7 +12,6 @@ from schoolbrug.accounts.models import Account
 
 from .models import (
     DEFAULT_MODES,
-    SCHOOL_DEFAULT_HOURS,
     SPACE_MAX,
     TEXT_MAX,
     TITLE_MAX,
@@ -21,21 +20,37 @@ from .models import (
     Notification,
     Preference,
     QuietHours,
+    SchoolContactHours,
 )
 from .planning import Event, PlannedDelivery, plan_deliveries
-from .selectors import recipient_settings
+from .selectors import recipient_settings, school_default_hours
 
 
-def give_default_quiet_hours(account: Account) -> None:
-    """Give a (new) staff account the school's default contact hours, unless he has his own."""
+def give_default_quiet_hours(account: Account, school_id: int) -> None:
+    """Give a (new) staff account his school's default contact hours, unless he has his own."""
     if QuietHours.objects.filter(account=account).exists():
         return
     QuietHours.objects.bulk_create(
         [
             QuietHours(account=account, weekday=day, available=available, start=start, end=end)
-            for day, available, start, end in SCHOOL_DEFAULT_HOURS
+            for day, available, start, end in school_default_hours(school_id)
         ]
     )
+
+
+def set_school_default_hours(school_id: int, days: list[tuple[int, bool, time, time]]) -> None:
+    """Replace the school's default contact hours (for staff who join from now on)."""
+    for _day, _available, start, end in days:
+        if start == end:
+            raise ValueError("A contact window needs an end different from its start.")
+    with transaction.atomic():
+        SchoolContactHours.objects.filter(school_id=school_id).delete()
+        SchoolContactHours.objects.bulk_create(
+            [
+                SchoolContactHours(school_id=school_id, weekday=day, available=available, start=start, end=end)
+                for day, available, start, end in days
+            ]
+        )
 
 
 def event_of(notification: Notification) -> Event:

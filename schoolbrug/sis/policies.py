@@ -61,6 +61,25 @@ def require_application_admin(user: Any, school_id: int | None = None) -> StaffM
     return staff
 
 
+def communication_admin_of(user: Any, school_id: int | None = None) -> StaffMember | None:
+    """The staff record of a communication administrator (an application administrator counts as
+    one too), or None: who sets how the school reaches people, e.g. its default contact hours."""
+    staff = staff_member_of(user)
+    if staff is None or not (staff.is_communication_admin or staff.is_application_admin):
+        return None
+    if school_id is not None and staff.school_id != school_id:
+        return None
+    return staff
+
+
+def require_communication_admin(user: Any) -> StaffMember:
+    """For pages: anyone but a communication or application administrator gets 404."""
+    staff = communication_admin_of(user)
+    if staff is None:
+        raise Http404
+    return staff
+
+
 def holds_administrator_role(staff: StaffMember) -> bool:
     """Whether this staff record carries the application administrator role, active or not.
     For the set-up pages that keep a school's last administrator and tell a new administrator

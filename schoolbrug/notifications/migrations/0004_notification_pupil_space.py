@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0002_digest_schedule'),
+        ('notifications', '0003_school_contact_hours'),
         ('sis', '0008_branch_external_key'),
     ]
 

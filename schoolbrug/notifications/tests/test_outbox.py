@@ -35,6 +35,7 @@ from schoolbrug.notifications.transports import (
     register_transport,
     unregister_transport,
 )
+from schoolbrug.sis.testing import make_school, make_staff_account
 
 
 def guardians(count: int, prefix: str = "ouder") -> list[Account]:
@@ -102,7 +103,8 @@ class NotifyTests(TestCase):
         self.assertEqual(Notification.objects.count(), 2)
 
     def test_new_staff_get_the_school_default_contact_hours(self) -> None:
-        staff = Account.objects.create_account(kind="staff", email="juf@example.org")
+        school, _previous, _current = make_school("De Linde")
+        staff = make_staff_account(school, "juf@example.org", "Anna", "Jansen").account
         hours = {row.weekday: row for row in QuietHours.objects.filter(account=staff)}
         self.assertEqual(sorted(hours), list(range(7)))
         self.assertTrue(all(hours[day].available for day in range(5)))
@@ -166,7 +168,8 @@ class WorkerTests(TestCase):
         self.assertFalse(RecordedDelivery.objects.exists())
 
     def test_quiet_hours_postpone_an_email_until_they_end(self) -> None:
-        staff = Account.objects.create_account(kind="staff", email="juf@example.org")
+        school, _previous, _current = make_school("De Linde")
+        staff = make_staff_account(school, "juf@example.org", "Anna", "Jansen").account
         QuietHours.objects.filter(account=staff).update(available=False)
         QuietHours.objects.filter(account=staff, weekday=(timezone.localdate().weekday() + 1) % 7).update(
             available=True, start=time(8), end=time(17)
