@@ -209,7 +209,9 @@ def test_the_access_log_does_not_show_activation_or_reset_tokens(start_run: Star
     running.process.wait(timeout=20)
 
 
-def test_run_serves_friendly_error_pages_and_the_static_files_without_debug(start_run: StartRun) -> None:
+def test_run_serves_friendly_error_pages_and_the_static_files_without_debug(
+    start_run: StartRun, run_env: dict[str, str]
+) -> None:
     port = free_port()
     running = start_run("--port", str(port))
     wait_for_health(port, running)
@@ -225,5 +227,9 @@ def test_run_serves_friendly_error_pages_and_the_static_files_without_debug(star
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/schoolbrug/app.css", timeout=5) as css:
         assert css.status == 200
         assert css.headers["Content-Type"].startswith("text/css")
+    # Web Push works out of the box: the VAPID key was made once, readable by its owner only.
+    key_file = Path(run_env["SCHOOLBRUG_VAR_DIR"]) / "vapid_private_key"
+    assert key_file.is_file(), running.output()
+    assert key_file.stat().st_mode & 0o777 == 0o600
     running.process.send_signal(signal.SIGINT)
     running.process.wait(timeout=20)

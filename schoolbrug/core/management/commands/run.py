@@ -26,6 +26,7 @@ from types import FrameType
 from typing import IO, Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from schoolbrug.core.static import collect_static_if_needed, static_needs_collecting
@@ -106,6 +107,11 @@ class Command(BaseCommand):
         port = _env_port() if port is None else port
         self._ensure_port_free(host, port)
         self.check_migrations()
+        if not settings.SCHOOLBRUG_VAPID_PRIVATE_KEY and not settings.PRODUCTION:
+            # The embedded default is a small school's real installation: Web Push works out of the
+            # box. The children read the key file when they load the settings. In production the
+            # operator provides the key to every process (docs/operations.md).
+            call_command("vapid_keys", stdout=self.stdout)
         if static_needs_collecting():
             # Production pages look every static file up in the manifest collectstatic writes.
             self.stdout.write("Collecting static files ...")
