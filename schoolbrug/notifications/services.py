@@ -38,11 +38,16 @@ def give_default_quiet_hours(account: Account, school_id: int) -> None:
     )
 
 
-def set_school_default_hours(school_id: int, days: list[tuple[int, bool, time, time]]) -> None:
-    """Replace the school's default contact hours (for staff who join from now on)."""
+def _refuse_empty_windows(days: list[tuple[int, bool, time, time]]) -> None:
+    # The forms say so in words; this guards every other caller (and the database checks it too).
     for _day, _available, start, end in days:
         if start == end:
             raise ValueError("A contact window needs an end different from its start.")
+
+
+def set_school_default_hours(school_id: int, days: list[tuple[int, bool, time, time]]) -> None:
+    """Replace the school's default contact hours (for staff who join from now on)."""
+    _refuse_empty_windows(days)
     with transaction.atomic():
         SchoolContactHours.objects.filter(school_id=school_id).delete()
         SchoolContactHours.objects.bulk_create(
@@ -172,9 +177,7 @@ def set_preferences(account: Account, modes: dict[str, str]) -> None:
 
 def set_quiet_hours(account: Account, days: list[tuple[int, bool, time, time]] | None) -> None:
     """Replace the person's contact hours (None: no quiet hours at all)."""
-    for _day, _available, start, end in days or []:
-        if start == end:
-            raise ValueError("A contact window needs an end different from its start.")
+    _refuse_empty_windows(days or [])
     with transaction.atomic():
         QuietHours.objects.filter(account=account).delete()
         QuietHours.objects.bulk_create(

@@ -118,6 +118,25 @@ class GuardianData:
     source: Source | None = None
 
 
+# The guardian's own data as every reader gives it and the sync writes it to `Guardian`; the
+# relation and portal flags belong to the link with each pupil.
+GUARDIAN_PERSONAL_FIELDS = (
+    "first_name",
+    "prefix",
+    "last_name",
+    "initials",
+    "email",
+    "phone_mobile",
+    "phone_home",
+    "phone_work",
+    "street",
+    "house_number",
+    "postcode",
+    "city",
+    "country",
+)
+
+
 @dataclass
 class Dataset:
     """One export. `full` means the file lists every current pupil (and every guardian, staff

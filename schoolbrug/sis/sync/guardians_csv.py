@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from schoolbrug.core.models import normalise_postcode, phone_validator, postcode_validator
 
-from .dataset import Dataset, GuardianData, Issue, Source
+from .dataset import GUARDIAN_PERSONAL_FIELDS, Dataset, GuardianData, Issue, Source
 
 TEMPLATE_PATH = Path(__file__).resolve().parent / "templates_files" / "guardians-template.csv"
 
@@ -107,21 +107,6 @@ RELATIONS = {
 RELATION_BY_WORD = {word: value for value, words in RELATIONS.items() for word in words}
 YES = {"ja", "j", "yes", "y", "1", "true", "waar", "x"}
 NO = {"nee", "n", "no", "0", "false", "onwaar"}
-PERSONAL_FIELDS = (
-    "first_name",
-    "prefix",
-    "last_name",
-    "initials",
-    "email",
-    "phone_mobile",
-    "phone_home",
-    "phone_work",
-    "street",
-    "house_number",
-    "postcode",
-    "city",
-    "country",
-)
 LINK_FIELDS = ("relation", "portal_access", "app_invitation")
 
 
@@ -232,7 +217,8 @@ def read_guardians_csv(name: str, content: bytes) -> Dataset:
             if earlier is None:
                 guardians[guardian.key] = guardian
                 continue
-            conflicts = [f for f in (*PERSONAL_FIELDS, *LINK_FIELDS) if getattr(earlier, f) != getattr(guardian, f)]
+            fields = (*GUARDIAN_PERSONAL_FIELDS, *LINK_FIELDS)
+            conflicts = [f for f in fields if getattr(earlier, f) != getattr(guardian, f)]
             if conflicts:
                 dataset.issues.append(
                     Issue(

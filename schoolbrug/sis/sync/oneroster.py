@@ -1052,6 +1052,7 @@ def read_oneroster_zip(
             try:
                 with archive.open(info) as member:
                     content = member.read(budget + 1)
+            # zipfile raises NotImplementedError for a compression method it does not support.
             except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError):
                 return _failed(source, _("The zip file is damaged (%(file)s cannot be unpacked).") % {"file": base})
             budget -= len(content)

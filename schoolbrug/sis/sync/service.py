@@ -53,7 +53,7 @@ from ..models import (
     SchoolYear,
     StaffMember,
 )
-from .dataset import Dataset, GuardianData, Issue, PupilData, Source
+from .dataset import GUARDIAN_PERSONAL_FIELDS, Dataset, GuardianData, Issue, PupilData, Source
 from .edexml import looks_like_edexml, read_edexml
 from .guardians_csv import looks_like_guardian_csv, read_guardians_csv
 from .oneroster import ONEROSTER_FILES, read_oneroster
@@ -161,6 +161,8 @@ def _unzip(name: str, content: bytes, dataset: Dataset, *, budget: int) -> list[
         try:
             with archive.open(info) as stream:
                 data = stream.read(min(MAX_FILE_BYTES, limit - used) + 1)
+        # zipfile's own errors: a damaged member, an encrypted one (RuntimeError) or a compression
+        # method it does not support (NotImplementedError).
         except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
             dataset.issues.append(
                 Issue(Source(f"{name}/{info.filename}"), _("This file in the zip cannot be unpacked."))
@@ -958,24 +960,7 @@ class _Planner:
             label = " ".join(p for p in (data.first_name or data.initials, data.prefix, data.last_name) if p)
             wanted = {
                 "external_key": data.key,
-                **{
-                    name: getattr(data, name)
-                    for name in (
-                        "first_name",
-                        "prefix",
-                        "last_name",
-                        "initials",
-                        "email",
-                        "phone_mobile",
-                        "phone_home",
-                        "phone_work",
-                        "street",
-                        "house_number",
-                        "postcode",
-                        "city",
-                        "country",
-                    )
-                },
+                **{name: getattr(data, name) for name in GUARDIAN_PERSONAL_FIELDS},
             }
             if guardian is None:
                 guardian = Guardian(school=self.school, **{k: v for k, v in wanted.items() if v not in (None, "")})
