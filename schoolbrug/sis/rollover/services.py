@@ -25,6 +25,7 @@ from schoolbrug.accounts.models import Account
 from .. import policies
 from ..dates import school_today
 from ..models import Group, GroupStaff, GroupYearLevel, Placement, Pupil, School, SchoolYear
+from ..signals import groups_created
 from . import naming, selectors
 
 LEAVES = "left"
@@ -339,6 +340,7 @@ def _create_groups(
         g.key: Group(school=plan.school, year=year, name=names[g.key], classroom=g.classroom) for g in plan.groups
     }
     Group.objects.bulk_create(groups.values())
+    groups_created.send(sender=Group, school=plan.school)
     GroupYearLevel.objects.bulk_create(
         GroupYearLevel(group=groups[g.key], level=level) for g in plan.groups for level in g.levels
     )

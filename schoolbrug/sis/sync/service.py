@@ -53,6 +53,7 @@ from ..models import (
     SchoolYear,
     StaffMember,
 )
+from ..signals import groups_created
 from .dataset import GUARDIAN_PERSONAL_FIELDS, Dataset, GuardianData, Issue, PupilData, Source
 from .edexml import looks_like_edexml, read_edexml
 from .guardians_csv import looks_like_guardian_csv, read_guardians_csv
@@ -1119,6 +1120,8 @@ def _write(planner: _Planner, plan: SyncPlan, now: dt.datetime) -> School:
     for group in ops.new_groups:
         group.school, group.year = school, year
     _create(Group, ops.new_groups, now)
+    if ops.new_groups:
+        groups_created.send(sender=Group, school=school)
     _update(Group, ops.group_updates, ops.group_update_fields, now)
     groups = planner.group_by_key if planner.dataset.lists("groups") else {}
     if ops.group_levels:
