@@ -19,17 +19,12 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from schoolbrug.accounts.models import Account
-from schoolbrug.sis.models import Guardianship, Placement, Pupil, StaffMember
-from schoolbrug.sis.policies import staff_member_of
+from schoolbrug.sis.models import Placement, StaffMember
+from schoolbrug.sis.policies import guardianships_reaching_app, staff_member_of
 
 from .models import Space
 
 Actor = Account | AnonymousUser
-
-
-def reaching_guardianships() -> QuerySet[Guardianship]:
-    """Guardianships that make their guardian a member: access right, app flag, enrolled child."""
-    return Guardianship.objects.filter(portal_access=True, app_invitation=True, pupil__status=Pupil.Status.ENROLLED)
 
 
 def spaces_visible_to(user: Actor) -> QuerySet[Space]:
@@ -37,7 +32,7 @@ def spaces_visible_to(user: Actor) -> QuerySet[Space]:
     if not user.is_authenticated or not user.is_active:
         return Space.objects.none()
     if getattr(user, "is_guardian", False):
-        reach = reaching_guardianships().filter(guardian__account=user)
+        reach = guardianships_reaching_app().filter(guardian__account=user)
         return Space.objects.filter(is_enabled=True).filter(
             Q(
                 kind=Space.Kind.GROUP,
@@ -69,7 +64,7 @@ def member_accounts_of(spaces: QuerySet[Space] | list[Space]) -> QuerySet[Accoun
     school_wide = enabled.filter(kind=Space.Kind.SCHOOL).values("school_id")
     staff_wide = enabled.filter(kind__in=[Space.Kind.SCHOOL, Space.Kind.COLLEAGUES]).values("school_id")
     guardian_pupils = Placement.objects.filter(group_id__in=group_ids).values("pupil_id")
-    reach = reaching_guardianships()
+    reach = guardianships_reaching_app()
     guardians = Q(
         kind=Account.Kind.GUARDIAN,
         guardian_records__guardianships__in=reach.filter(

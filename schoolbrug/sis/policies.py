@@ -133,6 +133,13 @@ def groups_visible_to(user: Any) -> QuerySet[Group]:
     return groups
 
 
+def guardianships_reaching_app() -> QuerySet[Guardianship]:
+    """Guardianships that make their guardian reachable in the app (a member of his child's
+    spaces): the portal access right, the app invitation flag and an enrolled child. The one rule
+    for messaging membership, group invitations and the "reachable in app" filter."""
+    return Guardianship.objects.filter(portal_access=True, app_invitation=True, pupil__status=Pupil.Status.ENROLLED)
+
+
 def guardians_visible_to(user: Any) -> QuerySet[Guardian]:
     """A guardian sees only his own records, never a co-guardian's; staff see their school's."""
     if getattr(user, "is_guardian", False):
