@@ -41,6 +41,8 @@ class MultipleFilesField(forms.FileField):
             return []
         if len(items) > self.max_files:
             raise forms.ValidationError(
-                _("Add at most %(count)s photos and files at once."), code="too_many_files", params={"count": self.max_files}
+                _("Add at most %(count)s photos and files at once."),
+                code="too_many_files",
+                params={"count": self.max_files},
             )
         return [single(item, initial) for item in items]

@@ -13,6 +13,7 @@ import re
 import warnings
 import zipfile
 from dataclasses import dataclass
+from typing import cast
 from xml.etree import ElementTree
 
 from django.conf import settings
@@ -124,7 +125,7 @@ def _too_many_pixels(name: str, width: int, height: int, max_pixels: int) -> Val
 def _has_transparency(image: Image.Image) -> bool:
     if image.mode in ("RGBA", "LA", "PA"):
         alpha = image.getchannel("A")
-        return alpha.getextrema()[0] < 255
+        return cast(tuple[int, int], alpha.getextrema())[0] < 255
     return image.mode == "P" and "transparency" in image.info
 
 

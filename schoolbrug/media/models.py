@@ -48,4 +48,4 @@ class StoredFile(models.Model):
         return self.kind == self.Kind.IMAGE
 
     def storage_names(self) -> list[str]:
-        return [field.name for field in (self.file, self.screen, self.thumbnail) if field and field.name]
+        return [str(field) for field in (self.file, self.screen, self.thumbnail) if field]

@@ -192,7 +192,7 @@ def delete_orphans(*, now: datetime | None = None) -> tuple[int, int]:
     now = now or timezone.now()
     cutoff = now - ORPHAN_AGE
     rows, _by_model = StoredFile.objects.filter(attached_at__isnull=True, created_at__lt=cutoff).delete()
-    known = set()
+    known: set[str] = set()
     for names in StoredFile.objects.values_list("file", "screen", "thumbnail").iterator():
         known.update(name for name in names if name)
     removed = 0

@@ -28,9 +28,9 @@ def rendition_name(stored: StoredFile, rendition: Rendition) -> tuple[str, str]:
     has made the rendition."""
     if rendition != "original":
         field = stored.screen if rendition == "screen" else stored.thumbnail
-        if field and field.name:
-            return field.name, "image/webp"
-    return stored.file.name, stored.content_type
+        if field:
+            return str(field), "image/webp"
+    return str(stored.file), stored.content_type
 
 
 def serve_stored_file(

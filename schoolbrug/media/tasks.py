@@ -35,7 +35,7 @@ def make_renditions(stored_file_id: int) -> None:
     if stored is None or (stored.screen and stored.thumbnail):
         return  # deleted meanwhile, not a photo, or already done
     # The stored original is our own clean re-encoding, checked for its size on upload.
-    with private_storage.open(stored.file.name, "rb") as handle, Image.open(handle) as original:
+    with private_storage.open(str(stored.file), "rb") as handle, Image.open(handle) as original:
         original.load()
         renditions = {
             "screen": original.copy(),

@@ -33,17 +33,18 @@ def files_on_disk(root: Path) -> set[str]:
 def test_an_upload_whose_transaction_rolls_back_leaves_no_file(school: School, private_media: Path) -> None:
     with pytest.raises(RuntimeError), transaction.atomic():
         stored = store_upload(jpeg_upload(), school=school, uploaded_by=None)
-        assert private_storage.exists(stored.file.name)
+        assert private_storage.exists(str(stored.file))
         raise RuntimeError("the post's form failed after the upload")
     assert files_on_disk(private_media) == set()
     assert not StoredFile.objects.exists()
 
 
-def test_a_committed_upload_keeps_its_file(school: School, private_media: Path, django_capture_on_commit_callbacks: Any) -> None:
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            stored = store_upload(pdf_upload(), school=school, uploaded_by=None)
-    assert files_on_disk(private_media) == {stored.file.name}
+def test_a_committed_upload_keeps_its_file(
+    school: School, private_media: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        stored = store_upload(pdf_upload(), school=school, uploaded_by=None)
+    assert files_on_disk(private_media) == {str(stored.file)}
 
 
 def test_mark_attached_marks_all_files_in_one_query(school: School, django_assert_num_queries: Any) -> None:
@@ -87,14 +88,14 @@ def test_the_cleanup_job_removes_old_orphans_and_keeps_attached_and_young_files(
     StoredFile.objects.filter(pk__in=[attached.pk, orphan.pk]).update(created_at=old)
     stray_old = private_storage.save("ab/stray-old.jpg", ContentFile(b"x"))
     stray_young = private_storage.save("ab/stray-young.jpg", ContentFile(b"x"))
-    for name in (stray_old, attached.file.name, young.file.name, orphan.file.name):
+    for name in (stray_old, str(attached.file), str(young.file), str(orphan.file)):
         _age(private_media / name, 30)
 
     with django_capture_on_commit_callbacks(execute=True):
         delete_orphan_files()
 
     assert set(StoredFile.objects.values_list("pk", flat=True)) == {attached.pk, young.pk}
-    assert files_on_disk(private_media) == {attached.file.name, young.file.name, stray_young}
+    assert files_on_disk(private_media) == {str(attached.file), str(young.file), stray_young}
 
 
 def _big_photo() -> Any:
@@ -116,14 +117,14 @@ def test_the_task_worker_makes_a_screen_and_a_thumbnail_rendition_once(
     stored.refresh_from_db()
     sizes = {}
     for field in ("screen", "thumbnail"):
-        with private_storage.open(getattr(stored, field).name, "rb") as handle, Image.open(handle) as image:
+        with private_storage.open(str(getattr(stored, field)), "rb") as handle, Image.open(handle) as image:
             sizes[field] = (image.format, image.size)
     assert sizes == {"screen": ("WEBP", (1600, 800)), "thumbnail": ("WEBP", (400, 400))}
 
-    names = (stored.screen.name, stored.thumbnail.name)
+    names = (str(stored.screen), str(stored.thumbnail))
     make_renditions.call(stored.pk)
     stored.refresh_from_db()
-    assert (stored.screen.name, stored.thumbnail.name) == names
+    assert (str(stored.screen), str(stored.thumbnail)) == names
     assert len(list(private_storage.listdir(names[0].split("/")[0])[1])) >= 1
 
 
