@@ -55,7 +55,7 @@ def test_with_accel_redirect_nginx_sends_the_bytes(school: School, settings: Any
     settings.SCHOOLBRUG_MEDIA_ACCEL_REDIRECT = "/internal-media/"
     stored = store_upload(pdf_upload("Brief.pdf"), school=school, uploaded_by=None)
     response = serve_stored_file(RequestFactory().get("/"), stored)
-    assert response["X-Accel-Redirect"] == f"/internal-media/{str(stored.file)}"
+    assert response["X-Accel-Redirect"] == f"/internal-media/{stored.file!s}"
     assert _body(response) == b""
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
