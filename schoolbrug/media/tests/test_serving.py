@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.test import RequestFactory
 
 from schoolbrug.media.services import store_upload
@@ -15,7 +17,13 @@ from schoolbrug.sis.models import School
 
 def _body(response: Any) -> bytes:
     body = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
+    # Closing a response sends request_finished, which closes the database connection (and with it
+    # the test's transaction) on PostgreSQL; Django's test client disconnects it the same way.
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
     return body
 
 
