@@ -106,10 +106,11 @@ def clean_image(data: bytes, name: str) -> CleanImage:
     # A fresh image carries nothing of the original's metadata: no EXIF (GPS), XMP, comments or
     # ICC profile (the pixels were converted to sRGB above), nor data hidden after the image.
     if converted.mode == "RGBA":
-        converted.save(out, format="PNG", optimize=True)
+        converted.save(out, format="PNG")
         content_type, extension = "image/png", ".png"
     else:
-        converted.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+        # No `optimize`/`progressive`: they cost seven times the encoding time for some 5 % less.
+        converted.save(out, format="JPEG", quality=JPEG_QUALITY)
         content_type, extension = "image/jpeg", ".jpg"
     return CleanImage(out.getvalue(), content_type, extension, converted.width, converted.height)
 
