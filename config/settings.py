@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "schoolbrug.records",
     "schoolbrug.notifications",
     "schoolbrug.notifications.push",
+    "schoolbrug.consent",
     "schoolbrug.messaging",
     "schoolbrug.portal",
     "schoolbrug.demo",
