@@ -19,6 +19,7 @@ class QuestionForm(forms.ModelForm):
         model = ConsentQuestion
         fields = ["text", "explanation", "is_app_photos", "locked_from"]
         widgets = {"locked_from": DATE_WIDGET, "explanation": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {"text": {"required": _("Enter the question.")}}
 
     def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
