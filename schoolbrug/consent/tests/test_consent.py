@@ -138,7 +138,7 @@ class GuardianPageTests(ConsentTestCase):
     def test_a_guardian_answers_and_sees_the_effective_answer(self) -> None:
         self.client.force_login(self.paula.user)
         response = self.client.get(self.url(self.sam))
-        self.assertContains(response, "Not answered (counts as no)")
+        self.assertContains(response, "Niet beantwoord (telt als nee)")
         response = self.post_all(self.client, self.sam, **{str(self.photos.pk): "no"})
         self.assertRedirects(response, self.url(self.sam))
         self.assertEqual(self.effective(self.sam, self.photos), Effective.NO)
@@ -155,7 +155,7 @@ class GuardianPageTests(ConsentTestCase):
         self.client.force_login(self.paula.user)
         response = self.client.post(self.url(self.sam), {f"q{self.photos.pk}": "no"})
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "Choose yes or no.")
+        self.assertContains(response, "Kies ja of nee.")
         self.assertFalse(ConsentAnswer.objects.exists())
 
     def test_after_the_lock_date_the_form_is_read_only_and_a_post_saves_nothing(self) -> None:
@@ -211,7 +211,7 @@ class StaffPageTests(ConsentTestCase):
         self.assertIn(f'data-testid="no-photos-{self.sam.pk}"', html)
         self.assertNotIn(f'data-testid="no-photos-{extra.pk}"', html)
         self.assertLess(html.index(f"consent-row-{self.sam.pk}"), html.index(f"consent-row-{extra.pk}"))
-        self.assertContains(response, "Do not photograph")
+        self.assertContains(response, "Niet fotograferen")
 
     def test_the_group_page_is_linked_from_the_group(self) -> None:
         verified_login(self.client, self.tess.user)
@@ -264,12 +264,12 @@ class QuestionAdminTests(ConsentTestCase):
         self.assertEqual(self.client.get(reverse("consent:questions")).status_code, 200)
         url = reverse("consent:question-add")
         response = self.client.post(url, {"text": "   ", "explanation": ""})
-        self.assertContains(response, "Enter the question.")
+        self.assertContains(response, "Vul de vraag in.")
         far = (school_today(self.school) + dt.timedelta(days=3 * 365)).isoformat()
         response = self.client.post(url, {"text": "Mag uw kind op video?", "locked_from": far})
-        self.assertContains(response, "Choose a date within two years from today.")
+        self.assertContains(response, "Kies een datum binnen twee jaar vanaf vandaag.")
         response = self.client.post(url, {"text": "Mag uw kind op video?", "is_app_photos": "on"})
-        self.assertContains(response, "Another question is already")
+        self.assertContains(response, "Een andere vraag is al")
         self.assertEqual(ConsentQuestion.objects.filter(school=self.school).count(), 3)
         response = self.client.post(url, {"text": "Mag uw kind op video?"})
         self.assertRedirects(response, reverse("consent:questions"))
@@ -278,7 +278,7 @@ class QuestionAdminTests(ConsentTestCase):
     def test_switch_off_asks_first_and_move_reorders(self) -> None:
         verified_login(self.client, self.ada.user)
         url = reverse("consent:question-switch-off", args=[self.photos.pk])
-        self.assertContains(self.client.post(url), "Switch off this question?")
+        self.assertContains(self.client.post(url), "Deze vraag uitschakelen?")
         self.photos.refresh_from_db()
         self.assertTrue(self.photos.is_active)
         self.client.post(url, {"confirm": "yes"})
