@@ -60,7 +60,9 @@ def load_demo_consent(school: School) -> None:
     ConsentAnswer.objects.bulk_create(answers)
 
 
-def _answer(question: ConsentQuestion, pupil: Pupil, guardian: Guardian, consent: bool, moment: dt.datetime) -> ConsentAnswer:
+def _answer(
+    question: ConsentQuestion, pupil: Pupil, guardian: Guardian, consent: bool, moment: dt.datetime
+) -> ConsentAnswer:
     return ConsentAnswer(
         question=question,
         pupil=pupil,

@@ -6,6 +6,7 @@ the school can show who gave or withdrew consent and when (AVG: consent must be 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -51,7 +52,7 @@ class ConsentQuestion(models.Model):
     def __str__(self) -> str:
         return self.text
 
-    def is_locked_on(self, day: Any) -> bool:
+    def is_locked_on(self, day: dt.date) -> bool:
         return self.locked_from is not None and day >= self.locked_from
 
 

@@ -8,6 +8,7 @@ Every function here takes a fixed number of queries, whatever the number of pupi
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -155,7 +156,7 @@ class GuardianView:
 
 
 def guardian_view(
-    pupil: Pupil, guardian_id: int, questions: Sequence[ConsentQuestion], today: object
+    pupil: Pupil, guardian_id: int, questions: Sequence[ConsentQuestion], today: dt.date
 ) -> list[GuardianView]:
     current = current_answers([pupil.pk], [q.pk for q in questions])
     views = []

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from schoolbrug.accounts.models import Account
 from schoolbrug.sis import policies
 from schoolbrug.sis.dates import school_today
 from schoolbrug.sis.models import Guardianship, Pupil, School
@@ -41,7 +41,7 @@ def ensure_default_questions(school: School) -> list[ConsentQuestion]:
         )
 
 
-def _require_admin(actor: AbstractBaseUser, school_id: int) -> None:
+def _require_admin(actor: Account, school_id: int) -> None:
     if policies.communication_admin_of(actor, school_id) is None:
         raise PermissionDenied
 
@@ -59,7 +59,7 @@ def _check_single_app_photos(question: ConsentQuestion) -> None:
         )
 
 
-def question_save(*, actor: AbstractBaseUser, question: ConsentQuestion) -> ConsentQuestion:
+def question_save(*, actor: Account, question: ConsentQuestion) -> ConsentQuestion:
     """Creates or changes a question of the actor's school (he must administer it)."""
     _require_admin(actor, question.school_id)
     if not question.text.strip():
@@ -73,7 +73,7 @@ def question_save(*, actor: AbstractBaseUser, question: ConsentQuestion) -> Cons
     return question
 
 
-def question_move(*, actor: AbstractBaseUser, question: ConsentQuestion, up: bool) -> None:
+def question_move(*, actor: Account, question: ConsentQuestion, up: bool) -> None:
     """Swaps the question with its neighbour; positions are renumbered 1..n on the way."""
     _require_admin(actor, question.school_id)
     with transaction.atomic():
@@ -87,13 +87,13 @@ def question_move(*, actor: AbstractBaseUser, question: ConsentQuestion, up: boo
         ConsentQuestion.objects.bulk_update(ordered, ["position"])
 
 
-def question_set_active(*, actor: AbstractBaseUser, question: ConsentQuestion, active: bool) -> None:
+def question_set_active(*, actor: Account, question: ConsentQuestion, active: bool) -> None:
     _require_admin(actor, question.school_id)
     question.is_active = active
     question.save(update_fields=["is_active"])
 
 
-def record_answers(*, actor: AbstractBaseUser, pupil: Pupil, choices: Mapping[int, bool]) -> int:
+def record_answers(*, actor: Account, pupil: Pupil, choices: Mapping[int, bool]) -> int:
     """A guardian's answers for one child: a new history row for each answer that differs from
     his current one. All or nothing: a locked or unknown question refuses the whole form.
     Returns the number of answers recorded."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -16,6 +17,9 @@ from schoolbrug.consent.selectors import Effective, pupils_without_photo_consent
 from schoolbrug.sis.dates import school_today
 from schoolbrug.sis.models import Pupil
 from schoolbrug.sis.testing import SchoolTestCase, link, make_guardian_account, make_pupil
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
 
 class ConsentTestCase(SchoolTestCase):
@@ -57,7 +61,9 @@ class StrictestAnswerTests(ConsentTestCase):
         self.answer(self.dirk, self.sam, self.photos, True)
         self.assertEqual(self.effective(self.sam, self.photos), Effective.YES)
         history = list(ConsentAnswer.objects.filter(pupil=self.sam).order_by("answered_at", "pk"))
-        self.assertEqual([(a.guardian_name, a.consent) for a in history], [("Dirk Bakker", False), ("Dirk Bakker", True)])
+        self.assertEqual(
+            [(a.guardian_name, a.consent) for a in history], [("Dirk Bakker", False), ("Dirk Bakker", True)]
+        )
         # The same answer again adds nothing to the history.
         self.answer(self.dirk, self.sam, self.photos, True)
         self.assertEqual(ConsentAnswer.objects.filter(pupil=self.sam).count(), 2)
@@ -109,7 +115,7 @@ class SelectorQueryCountTests(ConsentTestCase):
             large = pupils_without_photo_consent([self.group5.pk, self.group3.pk])
         self.assertEqual(
             [(p.group_name, p.first_name) for p in small],  # type: ignore[attr-defined]
-            [("Groep 3", "Sam"), ("Groep 5/6", "Kind1"), ("Groep 5/6", "Olivia")]
+            [("Groep 3", "Sam"), ("Groep 5/6", "Kind1"), ("Groep 5/6", "Olivia")],
         )
         self.assertEqual(len(large), 13)
         keys = [(p.group_name, p.last_name) for p in large]  # type: ignore[attr-defined]
@@ -131,7 +137,7 @@ class GuardianPageTests(ConsentTestCase):
     def url(self, pupil: Pupil) -> str:
         return reverse("portal:child-privacy", args=[pupil.pk])
 
-    def post_all(self, client: Client, pupil: Pupil, **answers: str) -> object:
+    def post_all(self, client: Client, pupil: Pupil, **answers: str) -> _MonkeyPatchedWSGIResponse:
         data = {f"q{q.pk}": answers.get(str(q.pk), "yes") for q in selectors.questions_of_school(self.school.pk)}
         return client.post(self.url(pupil), data)
 
@@ -191,7 +197,7 @@ class GuardianPageTests(ConsentTestCase):
             client = Client()
             client.force_login(persona.user)
             self.assertEqual(client.get(self.url(pupil)).status_code, 404, persona.user.email)
-            self.assertEqual(self.post_all(client, pupil).status_code, 404, persona.user.email)  # type: ignore[attr-defined]
+            self.assertEqual(self.post_all(client, pupil).status_code, 404, persona.user.email)
         self.assertFalse(ConsentAnswer.objects.exists())
 
     def test_staff_have_no_guardian_page(self) -> None:
@@ -286,4 +292,4 @@ class QuestionAdminTests(ConsentTestCase):
         self.assertFalse(self.photos.is_active)
         self.assertEqual(pupils_without_photo_consent([self.group3.pk]), [])
         self.client.post(reverse("consent:question-move", args=[self.website.pk]), {"direction": "up"})
-        self.assertEqual(list(selectors.questions_of_school(self.school.pk, active_only=False))[0], self.website)
+        self.assertEqual(selectors.questions_of_school(self.school.pk, active_only=False).first(), self.website)
