@@ -2,7 +2,7 @@
 
 fortunes: all rows of a 12-row table through the ORM, one more added at request time, sorted by
 message, rendered by a template that escapes them (one row holds a <script> tag). The table
-`bench_fortune` is created and filled by bench/http.py; it is no part of Schoolbrug's schema.
+`bench_fortune` is created and filled by bench/over_http.py; it is no part of Schoolbrug's schema.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from django.template import engines
 
 class Fortune(models.Model):
     message = models.CharField(max_length=2048)
+    # Declared: django-stubs finds no app module for this model to add it from.
+    objects: models.Manager[Fortune] = models.Manager()
 
     class Meta:
         app_label = "core"

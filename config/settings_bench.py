@@ -1,4 +1,4 @@
-"""Settings for the HTTP benchmarks (bench/http.py): Schoolbrug's own settings plus the
+"""Settings for the HTTP benchmarks (bench/over_http.py): Schoolbrug's own settings plus the
 TechEmpower-style baseline views (`/bench/fortunes`, `/bench/json`), which exist only here.
 
     DJANGO_SETTINGS_MODULE=config.settings_bench

@@ -116,8 +116,8 @@ def check_channel_layer() -> str:
 
 def check_task_queue() -> str:
     """The oldest task due to run and not yet picked up by a worker (mail is sent by tasks)."""
-    from django_tasks_db.models import DBTaskResult, get_date_max
     from django.tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult, get_date_max
 
     ready = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
     oldest_scheduled = (

@@ -16,10 +16,9 @@ from django_tasks_db.models import DBTaskResult
 
 from schoolbrug.accounts.models import Account
 from schoolbrug.core.testing import free_port
-from schoolbrug.notifications.models import Delivery
+from schoolbrug.notifications.models import Delivery, NotificationKind
 from schoolbrug.notifications.planning import Event
 from schoolbrug.notifications.services import notify
-from schoolbrug.notifications.models import NotificationKind
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +43,9 @@ def test_ready_when_everything_answers(client: Client) -> None:
 
 def test_not_ready_when_the_cache_is_down(client: Client) -> None:
     url = closed_port_redis()
-    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}):
+    with override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    ):
         response = client.get("/readyz")
 
     assert response.status_code == 503

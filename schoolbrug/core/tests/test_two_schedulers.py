@@ -23,7 +23,7 @@ pytestmark = pytest.mark.skipif(
 
 
 def start_scheduler(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(  # noqa: S603
+    return subprocess.Popen(
         [sys.executable, "-m", "django", "run_scheduler", "--interval", "0.5"],
         cwd=settings.BASE_DIR,
         env=env,
@@ -52,7 +52,9 @@ def test_the_second_scheduler_waits_on_the_lease_and_takes_over(tmp_path: Path) 
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": f"postgres://{info['USER']}@{info['HOST'] or '127.0.0.1'}:{info['PORT'] or 5432}/{info['NAME']}",
+        "DATABASE_URL": (
+            f"postgres://{info['USER']}@{info['HOST'] or '127.0.0.1'}:{info['PORT'] or 5432}/{info['NAME']}"
+        ),
         "SCHOOLBRUG_VAR_DIR": str(tmp_path),
         "PYTHONUNBUFFERED": "1",
     }

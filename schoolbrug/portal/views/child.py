@@ -13,9 +13,9 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from schoolbrug.records.selectors.reports import pdf_filename, reports_visible_to_guardian
-from schoolbrug.records.services.report_prints import locked_report_pdf
 from schoolbrug.records.services.absences import absence_period_label
 from schoolbrug.records.services.notes import note_reply_from_guardian
+from schoolbrug.records.services.report_prints import locked_report_pdf
 
 from .. import child_data
 from ..modules import Module, StandardisedDisplay
