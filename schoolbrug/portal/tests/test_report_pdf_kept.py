@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import io
 
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
+from schoolbrug.core.testing import assert_same_query_count, count_queries
 from schoolbrug.portal.modules import Module
-from schoolbrug.records.models import ReportPrint
+from schoolbrug.records.models import Report, ReportPrint
 from schoolbrug.records.services import reports as services
 from schoolbrug.records.services.report_prints import locked_report_pdf
 from schoolbrug.sis.models import Pupil
-from schoolbrug.sis.testing import SchoolTestCase
+from schoolbrug.sis.testing import SchoolTestCase, make_pupil
 
 from . import records_data as rd
 from .helpers import enable_module
@@ -87,3 +89,35 @@ class KeptReportPdfTests(SchoolTestCase):
         draft = rd.report(self.sam, self.year, "Rapport 2", locked=False, order=2)
         self.assertTrue(locked_report_pdf(draft).startswith(b"%PDF"))
         self.assertFalse(ReportPrint.objects.filter(report=draft).exists())
+
+
+class ReportDayQueryCountTests(SchoolTestCase):
+    """P2 for the report day pages: the same queries with one report as with many more reports,
+    periods and pupils in the school (kept PDF served or not)."""
+
+    def measure(self) -> tuple[CaptureQueriesContext, CaptureQueriesContext]:
+        report = Report.objects.get(pupil=self.sam, period__name="Rapport 1")
+        page = reverse("portal:child-reports", args=[self.sam.pk])
+        pdf = reverse("portal:child-report-pdf", args=[self.sam.pk, report.pk])
+        self.client.get(pdf)  # the first download renders and keeps the PDF
+        with count_queries() as page_queries:
+            self.assertEqual(self.client.get(page).status_code, 200)
+        with count_queries() as pdf_queries:
+            self.assertEqual(self.client.get(pdf).status_code, 200)
+        return page_queries, pdf_queries
+
+    def test_the_same_queries_at_two_data_sizes(self) -> None:
+        enable_module(self.school, Module.REPORTS)
+        rd.report(self.sam, self.year, "Rapport 1", locked=True)
+        self.client.force_login(self.paula.user)
+        small = self.measure()
+
+        for order in range(2, 6):
+            rd.report(self.sam, self.year, f"Rapport {order}", locked=True, order=order)
+        for i in range(40):
+            pupil = make_pupil(self.school, f"Kind{i}", "Extra", self.group3)
+            rd.report(pupil, self.year, "Rapport 1", locked=True)
+        large = self.measure()
+
+        assert_same_query_count(small[0], large[0], "report list")
+        assert_same_query_count(small[1], large[1], "report PDF")
