@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
-from schoolbrug.core.testing import assert_same_query_count, count_queries
+from schoolbrug.core.testing import assert_same_query_count, count_queries, run_task_worker
 from schoolbrug.portal.modules import Module
 from schoolbrug.records.models import Report, ReportPrint
 from schoolbrug.records.services import reports as services
@@ -84,6 +84,16 @@ class KeptReportPdfTests(SchoolTestCase):
         self.assertEqual(
             sorted(ReportPrint.objects.filter(report=self.report).values_list("language", flat=True)), ["en", "nl"]
         )
+
+    def test_locking_has_the_worker_render_the_pdf_before_anyone_asks(self) -> None:
+        draft = rd.report(self.sam, self.year, "Rapport 2", locked=False, order=2)
+        with self.captureOnCommitCallbacks(execute=True):
+            services.report_lock(actor=self.ada.user, report=draft)
+        self.assertFalse(ReportPrint.objects.filter(report=draft).exists())  # not in the teacher's request
+        run_task_worker()
+        kept = ReportPrint.objects.get(report=draft)
+        self.assertEqual(kept.language, "nl")
+        self.assertIn("Goed gelezen in Rapport 2", text_of(bytes(kept.pdf)))
 
     def test_a_draft_is_never_kept(self) -> None:
         draft = rd.report(self.sam, self.year, "Rapport 2", locked=False, order=2)

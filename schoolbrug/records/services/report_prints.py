@@ -2,10 +2,11 @@
 
 On report day every guardian opens the same few hundred PDFs within minutes; rendering each
 request anew costs ~0.1 s of CPU per download. A locked report does not change, so its PDF is
-kept in `ReportPrint`, keyed by language and by the digest of the HTML it was made from: the HTML
-(a dozen small queries and a template) is still built on each request, so anything the PDF shows
-that changes elsewhere (the pupil's name, the school's address, the group) yields a new digest
-and a fresh PDF, never a stale one. Unlocking deletes the kept PDFs (services.reports).
+kept in `ReportPrint` (rendered by the task worker right after the lock, in the site's language;
+other languages on their first download), keyed by language and by the digest of the HTML it was
+made from: the HTML (a dozen small queries and a template) is still built on each request, so
+anything the PDF shows that changes elsewhere (the pupil's name, the school's address, the
+group) yields a new digest and a fresh PDF, never a stale one. Unlocking deletes the kept PDFs (services.reports).
 """
 
 from __future__ import annotations
@@ -43,3 +44,10 @@ def locked_report_pdf(report: Report, *, language: str | None = None) -> bytes:
 
 def forget_report_pdfs(report: Report) -> None:
     ReportPrint.objects.filter(report=report).delete()
+
+
+def render_when_locked(report: Report) -> None:
+    """Queue the PDF's rendering for when the lock commits (the task worker does it)."""
+    from ..tasks import render_locked_report_pdf  # the task module imports this one
+
+    transaction.on_commit(lambda: render_locked_report_pdf.enqueue(report.pk))

@@ -17,7 +17,7 @@ from schoolbrug.sis.models import Pupil, SchoolYear
 
 from ..models import Report, ReportPeriod, ReportSection
 from ..policies import reports as policies
-from .report_prints import forget_report_pdfs
+from .report_prints import forget_report_pdfs, render_when_locked
 
 MAX_SECTIONS = 30
 
@@ -75,6 +75,7 @@ def report_lock(*, actor: Any, report: Report) -> Report:
     report.locked_by = actor
     report.save(update_fields=["locked_at", "locked_by", "updated_at"])
     announce(module="reports", items=[(report.pupil, report)], actor=actor)
+    render_when_locked(report)
     return report
 
 
