@@ -13,7 +13,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 # install script (which would download a Java runtime) is skipped: it runs on the system's Java.
 VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: help run dev test test-fast test-browser lint messages clean-venv
+.PHONY: help run dev test test-fast test-browser lint messages bench clean-venv
 
 help:
 	@echo "make run        start Schoolbrug (web, task worker, scheduler) with demo data"
@@ -21,6 +21,7 @@ help:
 	@echo "make test       run all tests (browser tests in Chromium when it is installed)"
 	@echo "make lint       ruff, mypy and the import contracts"
 	@echo "make messages   update and compile the Dutch and English translations"
+	@echo "make bench      HTTP benchmarks, quick set (P1 guardian home, P7 report day); needs wrk"
 
 # pyenv installs shims for every version it has, and a shim for a version that is not selected
 # exits non-zero, so each candidate is asked for its version rather than looked up on PATH. The
@@ -107,6 +108,11 @@ lint: $(DEV_STAMP)
 messages: $(RUN_STAMP)
 	$(PYTHON) manage.py makemessages -l nl -l en --ignore "$(VENV)" --ignore var --ignore bench --ignore node_modules
 	$(PYTHON) manage.py compilemessages --ignore "$(VENV)" --ignore var --ignore node_modules
+
+# Over HTTP with gunicorn and wrk (apt-get install -y wrk); see bench/README.md. Figures are
+# printed and written to bench/results/; nothing is asserted.
+bench: $(DEV_STAMP)
+	$(PYTHON) bench/over_http.py --scenario quick
 
 clean-venv:
 	rm -rf $(VENV)

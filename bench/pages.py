@@ -55,7 +55,7 @@ AUDIT_EVENTS_PER_SCHOOL = 100
 
 
 @contextmanager
-def bench_database(prefix: str) -> Iterator[str]:
+def bench_database(prefix: str, pg_database: str = BENCH_PG_DATABASE) -> Iterator[str]:
     """Point DATABASE_URL at a new, empty database for the run and remove it afterwards.
 
     Call before django.setup(). Yields a description of the database for the report.
@@ -94,17 +94,17 @@ def bench_database(prefix: str) -> Iterator[str]:
         "password": config.get("PASSWORD") or None,
         "autocommit": True,
     }
-    name = sql.Identifier(BENCH_PG_DATABASE)
+    name = sql.Identifier(pg_database)
     with psycopg.connect(**admin) as conn:
         # A leftover from an interrupted run is dropped; one still in use makes this fail loudly.
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(name))
         conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
         version = conn.info.server_version
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{BENCH_PG_DATABASE}"))
+    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{pg_database}"))
     try:
         yield (
             f"PostgreSQL {version // 10000}.{version % 10000} at {config.get('HOST')}:{config.get('PORT')}, "
-            f"database {BENCH_PG_DATABASE} (created for this run, dropped afterwards)"
+            f"database {pg_database} (created for this run, dropped afterwards)"
         )
     finally:
         _close_django_connections()

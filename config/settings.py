@@ -97,6 +97,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later middleware's and view's log lines carry the request id.
+    "schoolbrug.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -141,7 +143,9 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'schoolbrug.sqlite3'}"),
-        conn_max_age=int(os.environ.get("SCHOOLBRUG_DB_CONN_MAX_AGE", "0")),
+        conn_max_age=env_int("SCHOOLBRUG_DB_CONN_MAX_AGE", 0),
+        # A kept connection is tested before each request reuses it, so after a database restart
+        # the first request gets a new connection instead of an error.
         conn_health_checks=True,
     )
 }
@@ -249,14 +253,6 @@ STATICFILES_DIRS = [BASE_DIR / "schoolbrug" / "static"]
 MEDIA_ROOT = Path(os.environ.get("SCHOOLBRUG_MEDIA_ROOT", VAR_DIR / "media"))
 # Photos and files of announcements and conversations (schoolbrug.media, docs/decisions/0021):
 # a storage of their own with no URL; every file is served by a view after its permission check.
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": MEDIA_ROOT / "private", "base_url": None},
-    },
-}
 SCHOOLBRUG_MEDIA_MAX_FILE_BYTES = env_int("SCHOOLBRUG_MEDIA_MAX_FILE_BYTES", 20 * 1024 * 1024, minimum=1024)
 # 50 megapixels: an iPhone's 48 MP photo passes, a decompression bomb does not.
 SCHOOLBRUG_MEDIA_MAX_PIXELS = env_int("SCHOOLBRUG_MEDIA_MAX_PIXELS", 50_000_000, minimum=1_000_000)
@@ -354,18 +350,81 @@ if PRODUCTION:
     if not SECURE_HSTS_PRELOAD:
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+    # Probes of a load balancer or systemd on the machine itself come over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# Uploaded files (media): the local disk (MEDIA_ROOT) or an S3-compatible object store through
+# django-storages (`pip install 'schoolbrug[s3]'`). Either way nothing is public: the bucket is
+# private and files go out only through views that check permission first.
+SCHOOLBRUG_MEDIA_STORAGE = os.environ.get("SCHOOLBRUG_MEDIA_STORAGE", "local").strip().lower()
+if SCHOOLBRUG_MEDIA_STORAGE == "s3":
+    _MEDIA_STORAGE: dict[str, object] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("SCHOOLBRUG_S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("SCHOOLBRUG_S3_ENDPOINT_URL", "") or None,
+            "region_name": os.environ.get("SCHOOLBRUG_S3_REGION", "") or None,
+            "access_key": os.environ.get("SCHOOLBRUG_S3_ACCESS_KEY_ID", ""),
+            "secret_key": os.environ.get("SCHOOLBRUG_S3_SECRET_ACCESS_KEY", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+        },
+    }
+elif SCHOOLBRUG_MEDIA_STORAGE == "local":
+    _MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ValueError(f"SCHOOLBRUG_MEDIA_STORAGE must be 'local' or 's3', not {SCHOOLBRUG_MEDIA_STORAGE!r}.")
+# Protected files (photos and documents of posts and conversations) go in their own location of
+# the same store: nothing in it has a URL, every file is served by schoolbrug.media.serving.
+if SCHOOLBRUG_MEDIA_STORAGE == "s3":
+    _PRIVATE_STORAGE: dict[str, object] = {
+        "BACKEND": _MEDIA_STORAGE["BACKEND"],
+        "OPTIONS": {**_MEDIA_STORAGE["OPTIONS"], "location": "private"},  # type: ignore[dict-item]
+    }
+else:
+    _PRIVATE_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT / "private", "base_url": None},
+    }
+STORAGES = {
+    "default": _MEDIA_STORAGE,
+    "private": _PRIVATE_STORAGE,
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
 
 # Activation and password reset tokens in request paths are masked (schoolbrug.core.logging) on the
 # console handler and on every logger that writes paths. The latter lose their own handlers here
 # (uvicorn's, Django's django.server) and propagate to the console handler instead.
 _MASKED = {"filters": ["mask_secret_paths"], "handlers": [], "propagate": True}
+# Log lines: JSON objects (one per line, for a log collector) or plain text for a terminal; both
+# carry the request id (schoolbrug.core.request_id).
+SCHOOLBRUG_LOG_FORMAT = os.environ.get("SCHOOLBRUG_LOG_FORMAT", "json" if PRODUCTION else "plain").strip().lower()
+if SCHOOLBRUG_LOG_FORMAT not in {"json", "plain"}:
+    raise ValueError(f"SCHOOLBRUG_LOG_FORMAT must be 'json' or 'plain', not {SCHOOLBRUG_LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_secret_paths": {"()": "schoolbrug.core.logging.MaskSecretPathsFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_secret_paths"]}},
+    "filters": {
+        "mask_secret_paths": {"()": "schoolbrug.core.logging.MaskSecretPathsFilter"},
+        "request_id": {"()": "schoolbrug.core.logging.RequestIdFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "schoolbrug.core.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": SCHOOLBRUG_LOG_FORMAT,
+            "filters": ["mask_secret_paths", "request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("SCHOOLBRUG_LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
@@ -385,6 +444,9 @@ SCHOOLBRUG_EXPORTS_PER_HOUR = env_int("SCHOOLBRUG_EXPORTS_PER_HOUR", 30, minimum
 # The files of one sync upload together (EDEXML, guardian CSV, OneRoster zip), and what a zip may
 # unpack to. An EDEXML file of 1,000 pupils is about 1 MB.
 SCHOOLBRUG_SYNC_UPLOAD_MAX_BYTES = env_int("SCHOOLBRUG_SYNC_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+
+# /readyz answers 503 when a due notification delivery or task (queued mail) has waited longer.
+SCHOOLBRUG_READY_BACKLOG_SECONDS = env_int("SCHOOLBRUG_READY_BACKLOG_SECONDS", 600, minimum=1)
 
 # How often the scheduler loop looks for due periodic jobs.
 SCHOOLBRUG_SCHEDULER_INTERVAL_SECONDS = int(os.environ.get("SCHOOLBRUG_SCHEDULER_INTERVAL", "30"))

@@ -8,7 +8,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models import fields
 
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import (
+            checks,  # noqa: F401  (registers the system checks)
+            request_id,  # noqa: F401  (clears the request id when a request ends)
+        )
         from .converters import register
         from .forms import BLANK_CHOICE_LABEL
 

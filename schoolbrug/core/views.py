@@ -7,6 +7,8 @@ from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from . import readiness
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
@@ -29,3 +31,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
         logging.getLogger(__name__).exception("health check: database unreachable")
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_GET
+@never_cache
+def readyz(request: HttpRequest) -> JsonResponse:
+    """200 when every dependency answers and no backlog is too old, else 503; no secrets."""
+    results = readiness.run_checks()
+    ready = all(result.ok for result in results)
+    body = {
+        "status": "ok" if ready else "error",
+        "checks": {
+            result.name: {"ok": result.ok, "detail": result.detail, "ms": result.milliseconds} for result in results
+        },
+    }
+    return JsonResponse(body, status=200 if ready else 503)

@@ -9,4 +9,6 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         # The e-mail transport registers itself; other channels (push) register from their modules.
-        from . import signals, transports  # noqa: F401
+        from . import readiness, signals, transports  # noqa: F401
+
+        readiness.register()

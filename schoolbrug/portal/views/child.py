@@ -12,9 +12,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from schoolbrug.records.selectors.reports import pdf_filename, report_pdf, reports_visible_to_guardian
+from schoolbrug.records.selectors.reports import pdf_filename, reports_visible_to_guardian
 from schoolbrug.records.services.absences import absence_period_label
 from schoolbrug.records.services.notes import note_reply_from_guardian
+from schoolbrug.records.services.report_prints import locked_report_pdf
 
 from .. import child_data
 from ..modules import Module, StandardisedDisplay
@@ -210,6 +211,6 @@ def report_download(request: HttpRequest, portal: PortalRequestContext, pupil_id
     report = reports_visible_to_guardian(user=portal.account, pupil=child).filter(pk=report_id).first()
     if report is None:
         raise Http404
-    response = HttpResponse(report_pdf(report), content_type="application/pdf")
+    response = HttpResponse(locked_report_pdf(report), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{pdf_filename(report)}"'
     return response

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from schoolbrug.core.models import TimestampedModel
 from schoolbrug.sis.models import Pupil, School, SchoolYear
 
-__all__ = ["Report", "ReportPeriod", "ReportSection"]
+__all__ = ["Report", "ReportPeriod", "ReportPrint", "ReportSection"]
 
 
 class ReportPeriod(models.Model):
@@ -67,3 +67,26 @@ class ReportSection(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ReportPrint(models.Model):
+    """The PDF of a locked report, kept once rendered (WeasyPrint takes ~0.1 s of CPU per copy).
+
+    `digest` is the SHA-256 of the HTML the PDF was made from: any change to what the report shows
+    (a renamed pupil, the school's address, the language) gives another digest and a new PDF.
+    Unlocking a report deletes its prints (records.services.reports.report_unlock).
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="prints")
+    language = models.CharField(max_length=10)
+    digest = models.CharField(max_length=64)
+    pdf = models.BinaryField()
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("report PDF")
+        verbose_name_plural = _("report PDFs")
+        constraints = [models.UniqueConstraint(fields=["report", "language"], name="reportprint_one_per_language")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.language}"

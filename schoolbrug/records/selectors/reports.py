@@ -69,10 +69,8 @@ def report_for_print(report: Report) -> Report:
     )
 
 
-def report_pdf(report: Report, *, language: str | None = None) -> bytes:
-    """The report as an A4 PDF rendered by WeasyPrint from `records/report_print.html`."""
-    from weasyprint import HTML  # imported late: loading pango costs time on every process start
-
+def report_print_html(report: Report, *, language: str | None = None) -> str:
+    """The HTML the PDF is made from; cheap next to the PDF itself."""
     report = report_for_print(report)
     placement = next(
         (p for p in report.pupil.all_placements if p.year_id == report.period.year_id),  # type: ignore[attr-defined]
@@ -80,8 +78,19 @@ def report_pdf(report: Report, *, language: str | None = None) -> bytes:
     )
     context = {"report": report, "pupil": report.pupil, "school": report.pupil.school, "placement": placement}
     with translation.override(language or translation.get_language()):
-        html = render_to_string("records/report_print.html", context)
+        return render_to_string("records/report_print.html", context)
+
+
+def render_pdf(html: str) -> bytes:
+    from weasyprint import HTML  # imported late: loading pango costs time on every process start
+
     return bytes(HTML(string=html).write_pdf())
+
+
+def report_pdf(report: Report, *, language: str | None = None) -> bytes:
+    """The report as an A4 PDF rendered by WeasyPrint from `records/report_print.html`, every time.
+    Locked reports for guardians: services.report_prints.locked_report_pdf keeps the PDF."""
+    return render_pdf(report_print_html(report, language=language))
 
 
 def pdf_filename(report: Report) -> str:

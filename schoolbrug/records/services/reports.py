@@ -17,6 +17,7 @@ from schoolbrug.sis.models import Pupil, SchoolYear
 
 from ..models import Report, ReportPeriod, ReportSection
 from ..policies import reports as policies
+from .report_prints import forget_report_pdfs, render_when_locked
 
 MAX_SECTIONS = 30
 
@@ -74,6 +75,7 @@ def report_lock(*, actor: Any, report: Report) -> Report:
     report.locked_by = actor
     report.save(update_fields=["locked_at", "locked_by", "updated_at"])
     announce(module="reports", items=[(report.pupil, report)], actor=actor)
+    render_when_locked(report)
     return report
 
 
@@ -87,6 +89,8 @@ def report_unlock(*, actor: Any, report: Report, request: Any = None) -> Report:
     report.locked_at = None
     report.locked_by = None
     report.save(update_fields=["locked_at", "locked_by", "updated_at"])
+    # Its text may change now; a kept PDF must never outlive the version it shows.
+    forget_report_pdfs(report)
     audit.record(
         audit.AuditEvent.Kind.RECORD_CHANGED,
         actor=actor,
