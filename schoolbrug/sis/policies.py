@@ -170,6 +170,26 @@ def get_group_for_user_or_404(user: Any, group_id: int) -> Group:
     return get_object_or_404(groups_visible_to(user).select_related("year", "school"), pk=group_id)
 
 
+def may_invite_group(user: Any, group: Group) -> bool:
+    """Who may invite a group's guardians to the app (MSG-8): a teacher of the group (a GroupStaff
+    link marked teacher; a colleague who only follows the group is not) or a communication or
+    application administrator of its school. Only this school year's groups."""
+    staff = staff_member_of(user)
+    if staff is None or staff.school_id != group.school_id or not group.year.is_current:
+        return False
+    if communication_admin_of(user, group.school_id) is not None:
+        return True
+    return group.staff_links.filter(staff_member=staff, is_teacher=True).exists()
+
+
+def get_group_for_inviter_or_404(user: Any, group_id: int) -> Group:
+    """A group whose guardians the user may invite; 404 for missing and "not yours" alike."""
+    group = get_group_for_user_or_404(user, group_id)
+    if not may_invite_group(user, group):
+        raise Http404
+    return group
+
+
 def get_guardianship_for_editor_or_404(user: Any, pupil_id: int, guardianship_id: int) -> Guardianship:
     pupil = get_pupil_for_user_or_404(user, pupil_id)
     if not can_edit_family(user, pupil):
