@@ -151,6 +151,10 @@ class HugeIdsAnswer404Tests(SchoolTestCase):
                 account=cls.ada.user, endpoint="https://fcm.googleapis.com/fcm/send/x", p256dh="x", auth="x"
             ).pk,
         }
+        # A group's app invitation (MSG-8) is shown under its own group only.
+        cls.group_batch_id = InvitationBatch.objects.create(
+            school=cls.school, group=cls.group3, created_by=cls.ada.user, client_key="1" * 32
+        ).pk
         cls.standardised_test_id = rd.standardised(cls.sam, cls.year, "Cito M3").test_id
         # Only its creator may remove a test, and only while it has no results.
         cls.removable_test_id = StandardisedTest.objects.create(
@@ -180,6 +184,8 @@ class HugeIdsAnswer404Tests(SchoolTestCase):
             return str(self.standardised_test_id)
         if route.name == "records:standardised-test-delete" and name == "test_id":
             return str(self.removable_test_id)
+        if route.name == "staff:group-invite-batch" and name == "batch_id":
+            return str(self.group_batch_id)
         self.assertIn(name, self.valid, f"{route.name}: give `{name}` a valid id in setUpTestData")
         return str(self.valid[name])
 
