@@ -170,16 +170,22 @@ def get_group_for_user_or_404(user: Any, group_id: int) -> Group:
     return get_object_or_404(groups_visible_to(user).select_related("year", "school"), pk=group_id)
 
 
-def may_invite_group(user: Any, group: Group) -> bool:
-    """Who may invite a group's guardians to the app (MSG-8): a teacher of the group (a GroupStaff
-    link marked teacher; a colleague who only follows the group is not) or a communication or
-    application administrator of its school. Only this school year's groups."""
+def groups_invitable_by(user: Any) -> QuerySet[Group]:
+    """Groups whose guardians the user may invite to the app and send the instruction letter
+    (MSG-8, ACC-2): this school year's groups he teaches (a GroupStaff link marked teacher; a
+    colleague who only follows the group does not count), or all of them for a communication or
+    application administrator of the school."""
     staff = staff_member_of(user)
-    if staff is None or staff.school_id != group.school_id or not group.year.is_current:
-        return False
-    if communication_admin_of(user, group.school_id) is not None:
-        return True
-    return group.staff_links.filter(staff_member=staff, is_teacher=True).exists()
+    if staff is None:
+        return Group.objects.none()
+    groups = Group.objects.filter(school_id=staff.school_id, year__is_current=True)
+    if communication_admin_of(user) is None:
+        groups = groups.filter(staff_links__staff_member=staff, staff_links__is_teacher=True)
+    return groups
+
+
+def may_invite_group(user: Any, group: Group) -> bool:
+    return groups_invitable_by(user).filter(pk=group.pk).exists()
 
 
 def get_group_for_inviter_or_404(user: Any, group_id: int) -> Group:

@@ -18,7 +18,7 @@ from schoolbrug.core.testing import assert_same_query_count, count_queries, run_
 from schoolbrug.sis.guardian_accounts import group_invitations
 from schoolbrug.sis.guardian_accounts.batch_models import InvitationBatch
 from schoolbrug.sis.guardian_accounts.invitations import guardian_reference
-from schoolbrug.sis.models import Guardian, Guardianship, GroupStaff, StaffMember
+from schoolbrug.sis.models import GroupStaff, Guardian, Guardianship, StaffMember
 from schoolbrug.sis.testing import SchoolTestCase, link, make_pupil
 
 from .test_guardian_accounts import make_guardians
