@@ -38,7 +38,7 @@ from schoolbrug.sis.testing import Persona, SchoolTestCase
 
 HUGE_IDS = ("9" * 23, str(MAX_OBJECT_ID + 1), str(MAX_OBJECT_ID))
 # Portal pages of application administrators; every other portal page belongs to a guardian.
-PORTAL_STAFF_PAGES = {"portal:settings-schedule-delete"}
+PORTAL_STAFF_PAGES = {"portal:settings-schedule-delete", "portal:letter-group-pdf", "portal:letter-group-send"}
 # Text parameters of routes that also take an id.
 TEXT_ARGUMENTS = {"target": "pupil", "field": "called_name"}
 # With valid ids these routes still answer 404: no image file in the test storage.
@@ -89,6 +89,7 @@ class HugeIdsAnswer404Tests(SchoolTestCase):
     valid: dict[str, int]
     removable_test_id: int
     standardised_test_id: int
+    group_batch_id: int
 
     @classmethod
     def setUpTestData(cls) -> None:

@@ -32,6 +32,8 @@ def pdf_text(response: Any) -> str:
 
 
 class LetterTestCase(SchoolTestCase):
+    opens_on: dt.date
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

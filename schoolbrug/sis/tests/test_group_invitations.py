@@ -18,7 +18,7 @@ from schoolbrug.core.testing import assert_same_query_count, count_queries, run_
 from schoolbrug.sis.guardian_accounts import group_invitations
 from schoolbrug.sis.guardian_accounts.batch_models import InvitationBatch
 from schoolbrug.sis.guardian_accounts.invitations import guardian_reference
-from schoolbrug.sis.models import GroupStaff, Guardian, Guardianship, StaffMember
+from schoolbrug.sis.models import GroupStaff, Guardian, Guardianship, Pupil, StaffMember
 from schoolbrug.sis.testing import SchoolTestCase, link, make_pupil
 
 from .test_guardian_accounts import make_guardians
@@ -30,6 +30,12 @@ class GroupInviteTestCase(SchoolTestCase):
     """Group 3 holds Sam (Paula, Dirk, grandmother Gerda without access right) and Noor, whose
     family shows every case: no account, an expired link, a valid link, an activated account
     whose app flag is off, no e-mail address, and a grandmother with the access right."""
+
+    noor: Pupil
+    fresh: Guardian
+    oma: Guardian
+    noemail: Guardian
+    dirk_token_at: dt.datetime
 
     @classmethod
     def setUpTestData(cls) -> None:
