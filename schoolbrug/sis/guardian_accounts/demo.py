@@ -1,9 +1,9 @@
 """Demo reach for the group invitation page (MSG-8) and the "reachable in app" filter (ACC-5).
 
 Most guardians of the demo school's current groups get an activated account (it has been used:
-a login), so the invitation page shows a realistic share, e.g. "17 of 24 families"; every fifth
-stays without an account and every eleventh guardianship lacks the app invitation flag (shown
-unticked with the reason). Accounts made here have no usable password: only the named demo
+a login), so the invitation page shows a realistic share, e.g. "17 of 24 families"; about one in five
+stays without an account and about one in eleven guardianships lacks the app invitation flag
+(shown unticked with the reason). Accounts made here have no usable password: only the named demo
 accounts log in. Idempotent: guardians that already have an account are left alone.
 """
 
@@ -31,21 +31,16 @@ def load_demo_app_reach(school: School) -> int:
         .distinct()
         .order_by("pk")
     )
-    unflagged = [
-        link_id
-        for index, link_id in enumerate(
-            Guardianship.objects.filter(guardian__in=guardians).order_by("pk").values_list("pk", flat=True)
-        )
-        if index % 11 == 3
-    ]
-    Guardianship.objects.filter(pk__in=unflagged).update(app_invitation=False)
-    chosen = [guardian for index, guardian in enumerate(guardians) if index % 5 != 0]
+    # Chosen by id, not by position, so a second run picks nobody new (idempotent).
+    chosen = [guardian for guardian in guardians if guardian.pk % 5 != 0]
     taken = set(
         Account.objects.filter(kind=Account.Kind.GUARDIAN, email__in=[g.email.lower() for g in chosen]).values_list(
             "email", flat=True
         )
     )
     chosen = [g for g in chosen if g.email.lower() not in taken]
+    links = Guardianship.objects.filter(guardian__in=chosen).values_list("pk", flat=True)
+    Guardianship.objects.filter(pk__in=[pk for pk in links if pk % 11 == 3]).update(app_invitation=False)
     used_at = timezone.now() - dt.timedelta(days=3)
     unusable = make_password(None)
     accounts = Account.objects.bulk_create(

@@ -46,6 +46,7 @@ class GroupInviteTestCase(SchoolTestCase):
             return Guardian.objects.create(school=cls.school, first_name=first, last_name="Jansen", email=email)
 
         cls.fresh = guardian("Fenna", "fenna@test.nl")  # no account yet
+        Guardian.objects.filter(pk=cls.fresh.pk).update(language="en")  # reads English; the rest Dutch
         cls.oma = guardian("Oma", "oma@test.nl")
         cls.noemail = guardian("Nico", "")
         link(cls.fresh, cls.noor, "mother")
@@ -170,18 +171,20 @@ class SendingTests(GroupInviteTestCase):
             for address in ("fenna@test.nl", "dirk@test.nl", "paula@test.nl")
         }
         app_subject = "OBS Testschool uses Schoolbrug: install the app"
+        app_subject_nl = "OBS Testschool gebruikt Schoolbrug: installeer de app"
         # No account yet and an expired link: app invitation and activation e-mail.
         self.assertEqual(len(subjects["fenna@test.nl"]), 2)
         self.assertEqual(len(subjects["dirk@test.nl"]), 2)
         # Paula's account is activated: the app invitation only.
-        self.assertEqual(subjects["paula@test.nl"], [app_subject])
+        self.assertEqual(subjects["paula@test.nl"], [app_subject_nl])
         fenna_app = next(m for m in self.mails_to("fenna@test.nl") if m.subject == app_subject)
         self.assertIn("Noor", fenna_app.body)
         self.assertIn(reverse("accounts:login"), fenna_app.body)
         self.assertIn("separate e-mail with a link to choose your password", fenna_app.body)
         self.assertIn("Tess Leraar", fenna_app.body)
         paula_app = self.mails_to("paula@test.nl")[0]
-        self.assertIn("Use the password you already have", paula_app.body)
+        self.assertIn("Gebruik het wachtwoord dat u al heeft", paula_app.body)
+        self.assertIn("Zet op beginscherm", paula_app.body)
         self.assertTrue(Guardian.objects.get(pk=self.fresh.pk).account_id)
         activated = dict(batch.items.values_list("guardian_id", "activation_sent"))
         self.assertEqual(activated, {self.dirk.record.pk: True, self.fresh.pk: True, self.paula.record.pk: False})
@@ -204,7 +207,8 @@ class SendingTests(GroupInviteTestCase):
         self.post(self.dirk.record)
         self.run_worker()
         self.assertEqual(
-            [m.subject for m in self.mails_to("dirk@test.nl")], ["OBS Testschool uses Schoolbrug: install the app"]
+            [m.subject for m in self.mails_to("dirk@test.nl")],
+            ["OBS Testschool gebruikt Schoolbrug: installeer de app"],
         )
         self.assertEqual(ActivationToken.objects.filter(account=self.dirk.user).count(), 1)
 
