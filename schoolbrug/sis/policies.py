@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -170,7 +172,7 @@ def get_group_for_user_or_404(user: Any, group_id: int) -> Group:
     return get_object_or_404(groups_visible_to(user).select_related("year", "school"), pk=group_id)
 
 
-def groups_invitable_by(user: Any) -> QuerySet[Group]:
+def groups_invitable_by(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Group]:
     """Groups whose guardians the user may invite to the app and send the instruction letter
     (MSG-8, ACC-2): this school year's groups he teaches (a GroupStaff link marked teacher; a
     colleague who only follows the group does not count), or all of them for a communication or
@@ -184,11 +186,11 @@ def groups_invitable_by(user: Any) -> QuerySet[Group]:
     return groups
 
 
-def may_invite_group(user: Any, group: Group) -> bool:
+def may_invite_group(user: AbstractBaseUser | AnonymousUser, group: Group) -> bool:
     return groups_invitable_by(user).filter(pk=group.pk).exists()
 
 
-def get_group_for_inviter_or_404(user: Any, group_id: int) -> Group:
+def get_group_for_inviter_or_404(user: AbstractBaseUser | AnonymousUser, group_id: int) -> Group:
     """A group whose guardians the user may invite; 404 for missing and "not yours" alike."""
     group = get_group_for_user_or_404(user, group_id)
     if not may_invite_group(user, group):

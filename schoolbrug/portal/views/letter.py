@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -57,8 +57,6 @@ def letter_page(request: HttpRequest) -> HttpResponse:
 def letter_school_pdf(request: HttpRequest) -> HttpResponse:
     staff = require_staff_member(request.user)
     if communication_admin_of(request.user, staff.school_id) is None:
-        from django.http import Http404
-
         raise Http404
     return _pdf_response(staff.school, None, request)
 

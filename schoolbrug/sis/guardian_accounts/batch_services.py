@@ -23,6 +23,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from schoolbrug.accounts.models import Account
+
 from .. import policies
 from ..models import Group, Guardian
 from .batch_models import InvitationBatch, InvitationBatchItem
@@ -54,7 +56,7 @@ def enqueue(batch_id: int, base_url: str) -> None:
     send_invitation_batch.enqueue(batch_id, base_url=base_url)
 
 
-def check_batch_rate(actor: Any) -> None:
+def check_batch_rate(actor: Account) -> None:
     """Raises RateLimited once the actor started the hourly maximum of batches (any kind)."""
     since = timezone.now() - dt.timedelta(hours=1)
     if InvitationBatch.objects.filter(created_by=actor, created_at__gte=since).count() >= batches_per_hour():

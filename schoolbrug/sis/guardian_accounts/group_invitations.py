@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -40,7 +41,7 @@ from ..selectors import families_of_pairs
 from . import batch_services
 from .batch_models import InvitationBatch, InvitationBatchItem
 from .invitations import guardian_invite
-from .selectors import _flag, email_problem, guardianship_in_app, skip_reason_label
+from .selectors import as_flag, email_problem, guardianship_in_app, skip_reason_label
 
 MAIL_KIND = "app_invitation"
 
@@ -109,7 +110,7 @@ def group_reach(group: Group) -> GroupReach:
     its children. Two queries, whatever the size of the group."""
     links = (
         Guardianship.objects.select_related("guardian")
-        .annotate(in_app=_flag(guardianship_in_app()))
+        .annotate(in_app=as_flag(guardianship_in_app()))
         .order_by("contact_order", "pk")
     )
     pupils = (
@@ -281,6 +282,5 @@ def invite_to_app(
 
 
 def get_group_batch_or_404(group: Group, batch_id: int) -> InvitationBatch:
-    from django.shortcuts import get_object_or_404
-
+    """A batch of this group (whose visibility the caller has established), else 404."""
     return get_object_or_404(InvitationBatch, pk=batch_id, group=group, school_id=group.school_id)

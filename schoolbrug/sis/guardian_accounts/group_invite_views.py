@@ -11,6 +11,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -34,7 +35,7 @@ def group_invite(request: HttpRequest, group_id: int) -> HttpResponse:
         try:
             client_key = uuid.UUID(request.POST.get("client_key", ""))
         except ValueError:
-            errors.append(str(_stale_message()))
+            errors.append(_("This confirmation is not valid. Please start again."))
         posted = [parse_object_id(value) for value in request.POST.getlist("guardianship")]
         if any(pk is None for pk in posted):
             raise Http404
@@ -67,12 +68,6 @@ def group_invite(request: HttpRequest, group_id: int) -> HttpResponse:
         "client_key": client_key if not errors else uuid.uuid4(),
     }
     return render(request, "sis/guardian_accounts/group_invite.html", context, status=400 if errors else 200)
-
-
-def _stale_message() -> str:
-    from django.utils.translation import gettext as _
-
-    return _("This confirmation is not valid. Please start again.")
 
 
 @staff_required

@@ -85,7 +85,7 @@ def guardianship_in_app() -> Q:
     return Q(Exists(reaching)) & Q(guardian__account__is_active=True) & _activated("guardian__account")
 
 
-def _flag(condition: Q | Exists) -> Case:
+def as_flag(condition: Q | Exists) -> Case:
     return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
@@ -100,10 +100,10 @@ def guardian_account_rows(*, user: Any, filters: GuardianAccountFilters) -> Quer
         policies.guardians_visible_to(user)
         .select_related("account")
         .annotate(
-            account_active=_flag(Q(account__is_active=True)),
-            invited=_flag(_invited()),
-            activated=_flag(_activated()),
-            reachable=_flag(reachable_in_app()),
+            account_active=as_flag(Q(account__is_active=True)),
+            invited=as_flag(_invited()),
+            activated=as_flag(_activated()),
+            reachable=as_flag(reachable_in_app()),
         )
     )
     if filters.group is not None:
