@@ -28,7 +28,15 @@ def load_demo_portal(school: School) -> None:
     """Turns the demo modules on and fills the settings, leaving any existing choice alone."""
     PortalSettings.objects.get_or_create(
         school=school,
-        defaults={"correction_email": school.email or "administratie@regenboog.example", "website": school.website},
+        defaults={
+            "correction_email": school.email or "administratie@regenboog.example",
+            "website": school.website,
+            # Named in the instruction letter (ACC-2).
+            "help_contact_name": "Juf Marieke (ICT)",
+            "help_contact_email": school.email,
+            "help_contact_phone": school.phone,
+            "help_moment": "Elke woensdag 8.30-9.00 uur in de teamkamer, de eerste vier weken van het schooljaar",
+        },
     )
     for module, options in DEMO_MODULES.items():
         PortalModule.objects.get_or_create(

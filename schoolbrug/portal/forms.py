@@ -22,7 +22,15 @@ class PortalSettingsForm(forms.ModelForm):
 
     class Meta:
         model = PortalSettings
-        fields = ["correction_email", "website", "maintenance_mode"]
+        fields = [
+            "correction_email",
+            "website",
+            "maintenance_mode",
+            "help_contact_name",
+            "help_contact_email",
+            "help_contact_phone",
+            "help_moment",
+        ]
 
     def clean_image(self) -> bytes | None:
         upload = self.cleaned_data.get("image")

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from schoolbrug.core.models import TimestampedModel
+from schoolbrug.core.models import TimestampedModel, phone_validator
 from schoolbrug.sis.models import School
 
 from .modules import Module, StandardisedDisplay
@@ -37,6 +37,23 @@ class PortalSettings(TimestampedModel):
         _("maintenance mode"),
         default=False,
         help_text=_("Guardians see only their own data and a maintenance message."),
+    )
+    # The instruction letter (ACC-2) names who helps guardians with logging in, and when.
+    help_contact_name = models.CharField(
+        _("contact person for login problems"),
+        max_length=100,
+        blank=True,
+        help_text=_("Named in the instruction letter."),
+    )
+    help_contact_email = models.EmailField(_("contact person's e-mail address"), blank=True)
+    help_contact_phone = models.CharField(
+        _("contact person's telephone"), max_length=20, blank=True, validators=[phone_validator]
+    )
+    help_moment = models.CharField(
+        _("help moment"),
+        max_length=300,
+        blank=True,
+        help_text=_('For example "Every Wednesday 8:30-9:00 in the staff room, the first four weeks."'),
     )
 
     class Meta:

@@ -29,6 +29,9 @@ def _require_admin(actor: Any, school: School) -> None:
         raise PermissionDenied
 
 
+HELP_CONTACT_FIELDS = ("help_contact_name", "help_contact_email", "help_contact_phone", "help_moment")
+
+
 @transaction.atomic
 def portal_settings_update(
     *,
@@ -39,8 +42,10 @@ def portal_settings_update(
     maintenance_mode: bool,
     image_png: bytes | None = None,
     remove_image: bool = False,
+    help_contact: dict[str, str] | None = None,
 ) -> PortalSettings:
-    """Saves POR-1/POR-2 settings; `image_png` is an already validated, re-encoded image."""
+    """Saves POR-1/POR-2 settings; `image_png` is an already validated, re-encoded image.
+    `help_contact`: the instruction letter's contact fields (HELP_CONTACT_FIELDS); None keeps them."""
     _require_admin(actor, school)
     row, _created = PortalSettings.objects.select_for_update().get_or_create(school=school)
     old_image = row.dashboard_image.name if row.dashboard_image else ""
@@ -53,6 +58,10 @@ def portal_settings_update(
         )
         if getattr(row, name) != value
     }
+    for name, value in (help_contact or {}).items():
+        if name in HELP_CONTACT_FIELDS and getattr(row, name) != value:
+            setattr(row, name, value)
+            changed.add(name)
     row.correction_email = correction_email
     row.website = website
     row.maintenance_mode = maintenance_mode

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import child, consent, corrections, dashboard, guardian, staff
+from .views import child, consent, corrections, dashboard, guardian, letter, staff
 
 app_name = "portal"
 
@@ -26,6 +26,11 @@ urlpatterns = [
     path("settings/modules/<str:module>/", staff.module_update, name="settings-module"),
     path("settings/schedules/", staff.schedule_add, name="settings-schedule-add"),
     path("settings/schedules/<id:schedule_id>/delete/", staff.schedule_delete, name="settings-schedule-delete"),
+    # The instruction letter (ACC-2): staff
+    path("letter/", letter.letter_page, name="letter"),
+    path("letter/pdf/", letter.letter_school_pdf, name="letter-pdf"),
+    path("letter/groups/<id:group_id>/pdf/", letter.letter_group_pdf, name="letter-group-pdf"),
+    path("letter/groups/<id:group_id>/send/", letter.letter_group_send, name="letter-group-send"),
     path("log-in-as/", staff.impersonate, name="impersonate"),
     path("log-in-as/stop/", staff.impersonate_stop, name="impersonate-stop"),
 ]

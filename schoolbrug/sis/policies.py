@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -168,6 +170,32 @@ def get_pupil_for_user_or_404(user: Any, pupil_id: int) -> Pupil:
 
 def get_group_for_user_or_404(user: Any, group_id: int) -> Group:
     return get_object_or_404(groups_visible_to(user).select_related("year", "school"), pk=group_id)
+
+
+def groups_invitable_by(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Group]:
+    """Groups whose guardians the user may invite to the app and send the instruction letter
+    (MSG-8, ACC-2): this school year's groups he teaches (a GroupStaff link marked teacher; a
+    colleague who only follows the group does not count), or all of them for a communication or
+    application administrator of the school."""
+    staff = staff_member_of(user)
+    if staff is None:
+        return Group.objects.none()
+    groups = Group.objects.filter(school_id=staff.school_id, year__is_current=True)
+    if communication_admin_of(user) is None:
+        groups = groups.filter(staff_links__staff_member=staff, staff_links__is_teacher=True)
+    return groups
+
+
+def may_invite_group(user: AbstractBaseUser | AnonymousUser, group: Group) -> bool:
+    return groups_invitable_by(user).filter(pk=group.pk).exists()
+
+
+def get_group_for_inviter_or_404(user: AbstractBaseUser | AnonymousUser, group_id: int) -> Group:
+    """A group whose guardians the user may invite; 404 for missing and "not yours" alike."""
+    group = get_group_for_user_or_404(user, group_id)
+    if not may_invite_group(user, group):
+        raise Http404
+    return group
 
 
 def get_guardianship_for_editor_or_404(user: Any, pupil_id: int, guardianship_id: int) -> Guardianship:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,6 +125,12 @@ def families_of_school(school: School) -> list[set[int]]:
     A family is derived, not stored, so it follows every change of guardianship at once. Step-
     families join through the parent they share (one query, union-find in memory).
     """
+    return families_of_pairs(Guardianship.objects.filter(pupil__school=school).values_list("guardian_id", "pupil_id"))
+
+
+def families_of_pairs(pairs: Iterable[tuple[int, int]]) -> list[set[int]]:
+    """Families as sets of pupil ids from (guardian id, pupil id) pairs: the grouping of
+    `families_of_school`, for any set of pupils (e.g. one group's, MSG-8)."""
     parent: dict[int, int] = {}
 
     def find(x: int) -> int:
@@ -134,7 +140,6 @@ def families_of_school(school: School) -> list[set[int]]:
         return x
 
     first_pupil_of_guardian: dict[int, int] = {}
-    pairs = Guardianship.objects.filter(pupil__school=school).values_list("guardian_id", "pupil_id")
     for guardian_id, pupil_id in pairs:
         find(pupil_id)
         other = first_pupil_of_guardian.setdefault(guardian_id, pupil_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .guardian_accounts import deactivation_views, outbox_views, overview_views
+from .guardian_accounts import deactivation_views, group_invite_views, outbox_views, overview_views
 
 urlpatterns: list = [
     # Sent mail and switching a guardian's account off
@@ -24,6 +24,13 @@ urlpatterns: list = [
         "guardian-accounts/batches/<id:batch_id>/resume/",
         overview_views.invitation_batch_resume_view,
         name="guardian-accounts-batch-resume",
+    ),
+    # Inviting a group's guardians to the app (MSG-8)
+    path("groups/<id:group_id>/invite/", group_invite_views.group_invite, name="group-invite"),
+    path(
+        "groups/<id:group_id>/invite/<id:batch_id>/",
+        group_invite_views.group_invite_batch,
+        name="group-invite-batch",
     ),
     path("guardian-accounts/export/", overview_views.guardian_account_export, name="guardian-accounts-export"),
 ]

@@ -53,7 +53,13 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
     can_enrol = policies.is_application_admin(request.user, group.school_id) and group.year_id in {
         year.pk for year in placement_years(group.school)
     }
-    return render(request, "sis/group_detail.html", {"group": group, "rows": rows, "can_enrol": can_enrol})
+    context = {
+        "group": group,
+        "rows": rows,
+        "can_enrol": can_enrol,
+        "can_invite": policies.may_invite_group(request.user, group),
+    }
+    return render(request, "sis/group_detail.html", context)
 
 
 @staff_required

@@ -39,7 +39,7 @@ from schoolbrug.sis.testing import Persona, SchoolTestCase
 
 HUGE_IDS = ("9" * 23, str(MAX_OBJECT_ID + 1), str(MAX_OBJECT_ID))
 # Portal pages of application administrators; every other portal page belongs to a guardian.
-PORTAL_STAFF_PAGES = {"portal:settings-schedule-delete"}
+PORTAL_STAFF_PAGES = {"portal:settings-schedule-delete", "portal:letter-group-pdf", "portal:letter-group-send"}
 # Text parameters of routes that also take an id.
 TEXT_ARGUMENTS = {"target": "pupil", "field": "called_name"}
 # With valid ids these routes still answer 404: no image file in the test storage.
@@ -90,6 +90,7 @@ class HugeIdsAnswer404Tests(SchoolTestCase):
     valid: dict[str, int]
     removable_test_id: int
     standardised_test_id: int
+    group_batch_id: int
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -153,6 +154,10 @@ class HugeIdsAnswer404Tests(SchoolTestCase):
                 account=cls.ada.user, endpoint="https://fcm.googleapis.com/fcm/send/x", p256dh="x", auth="x"
             ).pk,
         }
+        # A group's app invitation (MSG-8) is shown under its own group only.
+        cls.group_batch_id = InvitationBatch.objects.create(
+            school=cls.school, group=cls.group3, created_by=cls.ada.user, client_key="1" * 32
+        ).pk
         cls.standardised_test_id = rd.standardised(cls.sam, cls.year, "Cito M3").test_id
         # Only its creator may remove a test, and only while it has no results.
         cls.removable_test_id = StandardisedTest.objects.create(
@@ -182,6 +187,8 @@ class HugeIdsAnswer404Tests(SchoolTestCase):
             return str(self.standardised_test_id)
         if route.name == "records:standardised-test-delete" and name == "test_id":
             return str(self.removable_test_id)
+        if route.name == "staff:group-invite-batch" and name == "batch_id":
+            return str(self.group_batch_id)
         self.assertIn(name, self.valid, f"{route.name}: give `{name}` a valid id in setUpTestData")
         return str(self.valid[name])
 

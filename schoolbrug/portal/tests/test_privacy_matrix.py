@@ -34,6 +34,11 @@ STAFF_PAGES = {
     "settings-schedule-delete",
     "impersonate",
     "impersonate-stop",
+    # The instruction letter (tested in test_letter).
+    "letter",
+    "letter-pdf",
+    "letter-group-pdf",
+    "letter-group-send",
 }
 PAULA_DATA = ("06 11111111", "paula@test.nl", "Paula")
 
@@ -170,6 +175,22 @@ class PrivacyMatrixTests(SchoolTestCase):
                 {"pupil_id": sam, "report_id": report},
             ),
             IdCase("paula", "settings-schedule-delete", {"schedule_id": self.own_schedule.pk}, "a guardian"),
+            # The instruction letter: only the groups the teacher may invite.
+            IdCase(
+                "tess",
+                "letter-group-pdf",
+                {"group_id": self.group5.pk},
+                "a group she does not teach",
+                {"group_id": self.group3.pk},
+            ),
+            IdCase(
+                "tess",
+                "letter-group-send",
+                {"group_id": self.other_group.pk},
+                "another school's group",
+                {"group_id": self.group3.pk},
+                visible_method="post",
+            ),
             # After the guardian's case: its visible check deletes the school's own planned switch.
             IdCase(
                 "ada",

@@ -70,6 +70,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                 maintenance_mode=form.cleaned_data["maintenance_mode"],
                 image_png=form.cleaned_data.get("image"),
                 remove_image=form.cleaned_data.get("remove_image", False),
+                help_contact={name: form.cleaned_data[name] for name in services.HELP_CONTACT_FIELDS},
             )
         except ValidationError as error:
             raise_on_form(form, error)

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Guardian, School
+from ..models import Group, Guardian, School
 
 
 class InvitationBatch(models.Model):
@@ -41,6 +41,11 @@ class InvitationBatch(models.Model):
     sent_count = models.PositiveIntegerField(_("sent"), default=0)
     skipped_count = models.PositiveIntegerField(_("skipped"), default=0)
     failed_count = models.PositiveIntegerField(_("failed"), default=0)
+    # Set for a group's app invitation (MSG-8): each guardian gets the app invitation e-mail, and
+    # the activation e-mail only when he has no account yet or his link expired. Empty: ACC-2.
+    group = models.ForeignKey(
+        Group, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitation_batches"
+    )
     # Generated when the confirmation page is shown: confirming twice returns the first batch.
     client_key = models.UUIDField(_("request key"))
 
@@ -83,6 +88,8 @@ class InvitationBatchItem(models.Model):
     # A reason code (see batch_services.SKIP_REASONS) or the text the invitation service gave.
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+    # Group batches: whether the activation e-mail went along with the app invitation.
+    activation_sent = models.BooleanField(_("activation e-mail sent"), default=False)
 
     class Meta:
         verbose_name = _("invitation batch item")

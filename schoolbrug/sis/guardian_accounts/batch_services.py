@@ -23,8 +23,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from schoolbrug.accounts.models import Account
+
 from .. import policies
-from ..models import Guardian
+from ..models import Group, Guardian
 from .batch_models import InvitationBatch, InvitationBatchItem
 from .invitations import Delivery
 from .selectors import email_problem
@@ -48,10 +50,22 @@ def batches_per_hour() -> int:
     return int(settings.SCHOOLBRUG_INVITATION_BATCHES_PER_HOUR)
 
 
-def _enqueue(batch_id: int, base_url: str) -> None:
+def enqueue(batch_id: int, base_url: str) -> None:
     from .tasks import send_invitation_batch  # the task module imports this one
 
     send_invitation_batch.enqueue(batch_id, base_url=base_url)
+
+
+def check_batch_rate(actor: Account) -> None:
+    """Raises RateLimited once the actor started the hourly maximum of batches (any kind)."""
+    since = timezone.now() - dt.timedelta(hours=1)
+    if InvitationBatch.objects.filter(created_by=actor, created_at__gte=since).count() >= batches_per_hour():
+        raise RateLimited(
+            str(
+                _("You have started %(limit)s invitation batches in the past hour. Please try again later.")
+                % {"limit": batches_per_hour()}
+            )
+        )
 
 
 def invitation_batch_start(
@@ -75,14 +89,7 @@ def invitation_batch_start(
     )
     if not ids:
         raise ValidationError(_("Select at least one guardian."), code="empty")
-    since = timezone.now() - dt.timedelta(hours=1)
-    if InvitationBatch.objects.filter(created_by=actor, created_at__gte=since).count() >= batches_per_hour():
-        raise RateLimited(
-            str(
-                _("You have started %(limit)s invitation batches in the past hour. Please try again later.")
-                % {"limit": batches_per_hour()}
-            )
-        )
+    check_batch_rate(actor)
     try:
         with transaction.atomic():
             batch = InvitationBatch.objects.create(
@@ -92,7 +99,7 @@ def invitation_batch_start(
                 (InvitationBatchItem(batch=batch, guardian_id=guardian_id) for guardian_id in ids), batch_size=500
             )
             batch_id = batch.pk
-            transaction.on_commit(lambda: _enqueue(batch_id, base_url))
+            transaction.on_commit(lambda: enqueue(batch_id, base_url))
     except IntegrityError:
         # A concurrent confirm with the same key won the race: answer with its batch.
         return InvitationBatch.objects.get(created_by=actor, client_key=client_key)
@@ -131,7 +138,7 @@ def invitation_batch_resume(*, actor: Any, batch: InvitationBatch, base_url: str
             finished_at=None,
         )
         batch_id = batch.pk
-        transaction.on_commit(lambda: _enqueue(batch_id, base_url))
+        transaction.on_commit(lambda: enqueue(batch_id, base_url))
     batch.refresh_from_db()
     return batch
 
@@ -143,11 +150,13 @@ def _mark(batch_id: int, status: str, **fields: Any) -> None:
 def invitation_batch_run(*, batch_id: int, chunk_size: int = 50, base_url: str = "") -> InvitationBatch:
     """Sends the pending invitations of a batch (called by the task worker). Safe to run again.
     `base_url`: the address captured when the task was enqueued, for the links in the mails."""
-    batch = InvitationBatch.objects.select_related("created_by").get(pk=batch_id)
+    batch = InvitationBatch.objects.select_related("created_by", "group", "group__year", "group__school").get(
+        pk=batch_id
+    )
     if batch.status == InvitationBatch.Status.DONE:
         return batch
     actor = batch.created_by
-    if actor is None or not policies.is_application_admin(actor, batch.school_id):
+    if actor is None or not _may_still_send(actor, batch):
         # The administrator lost his rights (or left) after confirming: send nothing in his name.
         logger.warning("Invitation batch %s stopped: its creator may no longer invite.", batch_id)
         _mark(batch_id, InvitationBatch.Status.FAILED, finished_at=timezone.now())
@@ -164,7 +173,7 @@ def invitation_batch_run(*, batch_id: int, chunk_size: int = 50, base_url: str =
             if not pending:
                 break
             for item_id in pending:
-                _process_item(batch_id=batch_id, item_id=item_id, actor=actor, base_url=base_url)
+                _process_item(batch_id=batch_id, item_id=item_id, actor=actor, base_url=base_url, group=batch.group)
     except Exception:
         logger.exception("Invitation batch %s failed; the pending items can be resumed.", batch_id)
         _mark(batch_id, InvitationBatch.Status.FAILED)
@@ -174,8 +183,14 @@ def invitation_batch_run(*, batch_id: int, chunk_size: int = 50, base_url: str =
     return batch
 
 
-def _process_item(*, batch_id: int, item_id: int, actor: Any, base_url: str) -> None:
-    from . import invitations  # looked up at call time, so tests can stand in for the service
+def _may_still_send(actor: Any, batch: InvitationBatch) -> bool:
+    if batch.group is not None:
+        return policies.may_invite_group(actor, batch.group)
+    return policies.is_application_admin(actor, batch.school_id)
+
+
+def _process_item(*, batch_id: int, item_id: int, actor: Any, base_url: str, group: Group | None = None) -> None:
+    from . import group_invitations, invitations  # looked up at call time, so tests can stand in
 
     with transaction.atomic():
         # Locked and re-checked: a second worker on the same batch skips what this one holds.
@@ -188,7 +203,11 @@ def _process_item(*, batch_id: int, item_id: int, actor: Any, base_url: str) -> 
         if item is None:
             return
         reason = email_problem(item.guardian.email)
-        if not reason:
+        if not reason and group is not None:
+            reason, item.activation_sent = group_invitations.invite_to_app(
+                actor=actor, guardian=item.guardian, group=group, batch_id=batch_id, base_url=base_url
+            )
+        elif not reason:
             try:
                 outcome = invitations.guardian_invite(
                     actor=actor, guardian=item.guardian, batch_key=str(batch_id), base_url=base_url
@@ -205,7 +224,7 @@ def _process_item(*, batch_id: int, item_id: int, actor: Any, base_url: str) -> 
         item.state = InvitationBatchItem.State.SKIPPED if reason else InvitationBatchItem.State.SENT
         item.reason = reason[:300]
         item.processed_at = now
-        item.save(update_fields=["state", "reason", "processed_at"])
+        item.save(update_fields=["state", "reason", "processed_at", "activation_sent"])
         counter = "skipped_count" if reason else "sent_count"
         InvitationBatch.objects.filter(pk=batch_id).update(**{counter: F(counter) + 1}, heartbeat_at=now)
 

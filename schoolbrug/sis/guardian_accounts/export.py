@@ -46,7 +46,15 @@ class ExportFile:
 
 def column_titles() -> list[str]:
     # The overview's columns, in its order.
-    return [_("Name"), _("E-mail address"), _("Pupils (group)"), _("Account active"), _("Invited"), _("Activated")]
+    return [
+        _("Name"),
+        _("E-mail address"),
+        _("Pupils (group)"),
+        _("Account active"),
+        _("Invited"),
+        _("Activated"),
+        _("Reachable in app"),
+    ]
 
 
 def _yes_no(value: bool) -> str:
@@ -61,6 +69,7 @@ def _row_values(row: GuardianAccountRow) -> list[str]:
         _yes_no(row.account_active),
         _yes_no(row.invited),
         _yes_no(row.activated),
+        _yes_no(row.reachable),
     ]
 
 
@@ -90,7 +99,7 @@ def build_workbook(rows: Iterable[GuardianAccountRow], filters: dict[str, str]) 
             _put(sheet.cell(row=row_number, column=column), value)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
-    for letter, width in zip("ABCDEF", (30, 34, 50, 14, 12, 12), strict=True):
+    for letter, width in zip("ABCDEFG", (30, 34, 50, 14, 12, 12, 16), strict=True):
         sheet.column_dimensions[letter].width = width
 
     # The filters travel with the file, so a reader knows which guardians it holds.

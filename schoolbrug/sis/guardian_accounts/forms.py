@@ -12,7 +12,7 @@ from ..models import Group, School
 
 YES, NO = "yes", "no"
 TRI_STATE_CHOICES = [("", _("all")), (YES, _("yes")), (NO, _("no"))]
-FILTER_FIELDS = ("group", "name", "active", "invited", "activated")
+FILTER_FIELDS = ("group", "name", "active", "invited", "activated", "reachable")
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,8 @@ class GuardianAccountFilters:
     active: bool | None = None
     invited: bool | None = None
     activated: bool | None = None
+    # "Reachable in app" (ACC-5): selectors.reachable_in_app.
+    reachable: bool | None = None
 
     def describe(self) -> dict[str, str]:
         """The filters in use, as plain values for the audit log and the export."""
@@ -32,7 +34,7 @@ class GuardianAccountFilters:
             described["group"] = self.group.name
         if self.name:
             described["name"] = self.name
-        for key in ("active", "invited", "activated"):
+        for key in ("active", "invited", "activated", "reachable"):
             value = getattr(self, key)
             if value is not None:
                 described[key] = YES if value else NO
@@ -51,6 +53,7 @@ class GuardianAccountFilterForm(forms.Form):
     active = forms.ChoiceField(label=_("Account active"), choices=TRI_STATE_CHOICES, required=False)
     invited = forms.ChoiceField(label=_("Invited"), choices=TRI_STATE_CHOICES, required=False)
     activated = forms.ChoiceField(label=_("Activated"), choices=TRI_STATE_CHOICES, required=False)
+    reachable = forms.ChoiceField(label=_("Reachable in app"), choices=TRI_STATE_CHOICES, required=False)
 
     def __init__(self, data: Any = None, *, school: School, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
@@ -70,6 +73,7 @@ class GuardianAccountFilterForm(forms.Form):
             active=_tri_state(data.get("active", "")),
             invited=_tri_state(data.get("invited", "")),
             activated=_tri_state(data.get("activated", "")),
+            reachable=_tri_state(data.get("reachable", "")),
         )
 
     def querystring_items(self) -> list[tuple[str, str]]:

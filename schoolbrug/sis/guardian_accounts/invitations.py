@@ -2,7 +2,9 @@
 
     guardian_invite(*, actor, guardian, batch_key="", request=None, base_url="") -> InvitationOutcome
 
-- `actor` must be an application administrator of the guardian's school (PermissionDenied else).
+- `actor` must be an application administrator of the guardian's school (PermissionDenied else),
+  or, with `group` (a group's app invitation, MSG-8), someone who may invite that group, for a
+  guardian of one of its pupils.
 - A guardian without an e-mail address, or with a malformed one, is skipped with a reason.
 - The guardian's account is created when missing (kind guardian, username = e-mail address,
   names and language from the guardian record) and linked at once: nobody owns it yet. An
@@ -59,7 +61,7 @@ from schoolbrug.core.outgoing import EmailMessage, email_link
 
 from .. import policies
 from ..invitation_mail import Delivery, invitation_deliver, invitation_message
-from ..models import Guardian, StaffMember
+from ..models import Group, Guardian, Guardianship, StaffMember
 from . import limits
 
 MAIL_KIND = "invitation"
@@ -83,8 +85,18 @@ def guardian_reference(guardian: Guardian) -> str:
     return f"{REFERENCE_PREFIX}{guardian.pk}"
 
 
-def can_invite_guardian(user: Any, guardian: Guardian) -> bool:
-    return policies.is_application_admin(user, guardian.school_id)
+def can_invite_guardian(user: Any, guardian: Guardian, group: Group | None = None) -> bool:
+    """An application administrator invites any guardian of his school; with `group` (MSG-8), whoever
+    may invite that group invites the guardians of its pupils."""
+    if group is None:
+        return policies.is_application_admin(user, guardian.school_id)
+    return (
+        guardian.school_id == group.school_id
+        and policies.may_invite_group(user, group)
+        and Guardianship.objects.filter(
+            guardian=guardian, pupil__placements__group=group, pupil__placements__year_id=group.year_id
+        ).exists()
+    )
 
 
 def activation_url(raw_token: str, *, request: HttpRequest | None = None, base_url: str = "") -> str:
@@ -98,8 +110,9 @@ def guardian_invite(
     batch_key: str = "",
     request: HttpRequest | None = None,
     base_url: str = "",
+    group: Group | None = None,
 ) -> InvitationOutcome:
-    if not can_invite_guardian(actor, guardian):
+    if not can_invite_guardian(actor, guardian, group):
         raise PermissionDenied
     reference = guardian_reference(guardian)
     with transaction.atomic():

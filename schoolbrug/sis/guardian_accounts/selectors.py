@@ -61,15 +61,31 @@ def _invited() -> Exists:
     return Exists(ActivationToken.objects.filter(reference=reference))
 
 
-def _activated() -> Q:
+def _activated(account: str = "account") -> Q:
     # "Activated": the account behind the guardian has been used: a redeemed activation link, or
     # a login (accounts that predate the links). Account-level, because one login can serve the
     # records of the same person in two families; has_usable_password() cannot be queried.
-    redeemed = ActivationToken.objects.filter(account_id=OuterRef("account_id"), used_at__isnull=False)
-    return Q(account__isnull=False) & (Q(account__last_login__isnull=False) | Q(Exists(redeemed)))
+    # `account`: the path to the account from the rows queried (a guardian's, a guardianship's).
+    redeemed = ActivationToken.objects.filter(account_id=OuterRef(f"{account}_id"), used_at__isnull=False)
+    return Q(**{f"{account}__isnull": False}) & (Q(**{f"{account}__last_login__isnull": False}) | Q(Exists(redeemed)))
 
 
-def _flag(condition: Q | Exists) -> Case:
+def reachable_in_app() -> Q:
+    """Condition on guardians: "reachable in the app" (ACC-5, MSG-8). A guardianship that reaches
+    the app by the one rule (`policies.guardianships_reaching_app`) and an active account that
+    has been activated (a redeemed link or a login)."""
+    reaching = policies.guardianships_reaching_app().filter(guardian_id=OuterRef("pk"))
+    return Q(Exists(reaching)) & Q(account__is_active=True) & _activated()
+
+
+def guardianship_in_app() -> Q:
+    """Condition on guardianships: this child's guardian is in the app for this child (the one
+    rule for the guardianship, and his account active and activated)."""
+    reaching = policies.guardianships_reaching_app().filter(pk=OuterRef("pk"))
+    return Q(Exists(reaching)) & Q(guardian__account__is_active=True) & _activated("guardian__account")
+
+
+def as_flag(condition: Q | Exists) -> Case:
     return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
@@ -84,9 +100,10 @@ def guardian_account_rows(*, user: Any, filters: GuardianAccountFilters) -> Quer
         policies.guardians_visible_to(user)
         .select_related("account")
         .annotate(
-            account_active=_flag(Q(account__is_active=True)),
-            invited=_flag(_invited()),
-            activated=_flag(_activated()),
+            account_active=as_flag(Q(account__is_active=True)),
+            invited=as_flag(_invited()),
+            activated=as_flag(_activated()),
+            reachable=as_flag(reachable_in_app()),
         )
     )
     if filters.group is not None:
@@ -99,7 +116,7 @@ def guardian_account_rows(*, user: Any, filters: GuardianAccountFilters) -> Quer
         guardians = guardians.filter(
             Q(first_name__icontains=term) | Q(prefix__icontains=term) | Q(last_name__icontains=term)
         )
-    for flag in ("active", "invited", "activated"):
+    for flag in ("active", "invited", "activated", "reachable"):
         value = getattr(filters, flag)
         if value is not None:
             guardians = guardians.filter(**{"account_active" if flag == "active" else flag: value})
@@ -132,6 +149,7 @@ class GuardianAccountRow:
     account_active: bool
     invited: bool
     activated: bool
+    reachable: bool
 
     @property
     def pupils_text(self) -> str:
@@ -158,6 +176,7 @@ def rows_of(guardians: Iterable[Guardian]) -> list[GuardianAccountRow]:
                 account_active=guardian.account_active,  # type: ignore[attr-defined]
                 invited=guardian.invited,  # type: ignore[attr-defined]
                 activated=guardian.activated,  # type: ignore[attr-defined]
+                reachable=guardian.reachable,  # type: ignore[attr-defined]
             )
         )
     return rows

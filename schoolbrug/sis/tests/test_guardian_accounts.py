@@ -197,6 +197,25 @@ class OverviewTests(GuardianAccountsTestCase):
         not_activated = self.ids(self.client.get(reverse(OVERVIEW), {"activated": "no"}))
         self.assertEqual(not_activated, {self.dirk.record.pk, self.gerda.record.pk, self.lars.record.pk})
 
+    def test_filter_on_reachable_in_app(self) -> None:
+        # Reachable: the one rule (access right, app flag, enrolled child) and an activated,
+        # active account. Paula and Otto logged in; Gerda logged in too but has no access right;
+        # Lars logged in but his child left; Dirk has the rights but never activated.
+        Account.objects.filter(
+            pk__in=[self.paula.user.pk, self.otto.user.pk, self.gerda.user.pk, self.lars.user.pk]
+        ).update(last_login=timezone.now())
+        self.login(self.ada)
+        reachable = self.ids(self.client.get(reverse(OVERVIEW), {"reachable": "yes"}))
+        self.assertEqual(reachable, {self.paula.record.pk, self.otto.record.pk})
+        unreachable = self.ids(self.client.get(reverse(OVERVIEW), {"reachable": "no"}))
+        self.assertEqual(unreachable, {self.dirk.record.pk, self.gerda.record.pk, self.lars.record.pk})
+        # The app invitation flag off, or the account switched off: no longer reachable.
+        Guardianship.objects.filter(guardian=self.otto.record).update(app_invitation=False)
+        Account.objects.filter(pk=self.paula.user.pk).update(is_active=False)
+        self.assertEqual(self.ids(self.client.get(reverse(OVERVIEW), {"reachable": "yes"})), set())
+        response = self.client.get(reverse(OVERVIEW), {"reachable": "no"}, headers=EN)
+        self.assertContains(response, 'data-reachable="no"', count=5)
+
     def test_filters_combine(self) -> None:
         self.invite_token(self.dirk.record)
         self.login(self.ada)
@@ -231,6 +250,10 @@ class OverviewTests(GuardianAccountsTestCase):
         with count_queries() as large:
             self.assertEqual(self.client.get(reverse(OVERVIEW)).status_code, 200)
         assert_same_query_count(small, large, "guardian account overview")
+        # The same with the "reachable in app" filter (ACC-5).
+        with count_queries() as filtered:
+            self.assertEqual(self.client.get(reverse(OVERVIEW), {"reachable": "no"}).status_code, 200)
+        assert_same_query_count(small, filtered, "guardian account overview, reachable filter")
 
     def test_selector_is_one_query_plus_fixed_prefetches(self) -> None:
         def fetch() -> int:

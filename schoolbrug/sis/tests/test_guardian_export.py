@@ -11,6 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from schoolbrug.accounts.audit import AuditEvent
+from schoolbrug.accounts.models import Account
 from schoolbrug.accounts.two_factor.testing import verified_login
 from schoolbrug.core.testing import assert_same_query_count, count_queries
 from schoolbrug.sis.models import Guardian
@@ -43,18 +44,32 @@ class GuardianExportTests(SchoolTestCase):
         )
         rows = self.sheet_rows(response)
         self.assertEqual(
-            rows[0], ("Name", "E-mail address", "Pupils (group)", "Account active", "Invited", "Activated")
+            rows[0],
+            ("Name", "E-mail address", "Pupils (group)", "Account active", "Invited", "Activated", "Reachable in app"),
         )
         self.assertEqual(
             rows[1:],
             [
-                ("Dirk Bakker", "dirk@test.nl", "Sam Bakker (Groep 3)", "yes", "no", "no"),
-                ("Paula Bakker", "paula@test.nl", "Sam Bakker (Groep 3)", "yes", "no", "no"),
-                ("Gerda Oma", "gerda@test.nl", "Sam Bakker (Groep 3)", "yes", "no", "no"),
+                ("Dirk Bakker", "dirk@test.nl", "Sam Bakker (Groep 3)", "yes", "no", "no", "no"),
+                ("Paula Bakker", "paula@test.nl", "Sam Bakker (Groep 3)", "yes", "no", "no", "no"),
+                ("Gerda Oma", "gerda@test.nl", "Sam Bakker (Groep 3)", "yes", "no", "no", "no"),
             ],
         )
         filters = list(load_workbook(io.BytesIO(response.content)).worksheets[1].iter_rows(values_only=True))
         self.assertEqual(filters, [("Filter", "Value"), ("Group", "Groep 3")])
+
+    def test_reachable_in_app_filter_applies_to_the_export(self) -> None:
+        Account.objects.filter(pk__in=[self.paula.user.pk, self.otto.user.pk]).update(last_login=timezone.now())
+        rows = self.sheet_rows(self.export({"reachable": "yes"}))
+        self.assertEqual([(r[0], r[6]) for r in rows[1:]], [("Paula Bakker", "yes"), ("Otto Smit", "yes")])
+        rows = self.sheet_rows(self.export({"reachable": "no"}))
+        self.assertEqual({r[0] for r in rows[1:]}, {"Dirk Bakker", "Gerda Oma", "Lars Vos"})
+        filters = list(
+            load_workbook(io.BytesIO(self.export({"reachable": "no"}).content))
+            .worksheets[1]
+            .iter_rows(values_only=True)
+        )
+        self.assertEqual(filters, [("Filter", "Value"), ("Reachable in app", "no")])
 
     def test_export_covers_every_page(self) -> None:
         make_guardians(self.group5, 120, prefix="Export")

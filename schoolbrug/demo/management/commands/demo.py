@@ -16,6 +16,7 @@ from schoolbrug.records.demo import load_demo_records
 from schoolbrug.records.demo_results import load_demo_results
 from schoolbrug.sis.demo import DEMO_PASSWORD, build_demo
 from schoolbrug.sis.demo.schools import GUARDIAN_EMAILS, STAFF_EMAILS
+from schoolbrug.sis.guardian_accounts.demo import load_demo_app_reach
 from schoolbrug.sis.models import School
 
 # Schools whose pupil file and portal get demo content (the benchmark schools stay bare).
@@ -49,6 +50,7 @@ class Command(BaseCommand):
                     load_demo_results(school)
                     load_demo_portal(school)
                     load_demo_consent(school)
+                    load_demo_app_reach(school)
                 load_demo_notifications(
                     Account.objects.filter(email__in=(*GUARDIAN_EMAILS, *STAFF_EMAILS), is_active=True)
                 )
