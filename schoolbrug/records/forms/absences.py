@@ -96,4 +96,5 @@ class GroupAbsenceForm(AbsenceForm):
 class AbsenceReasonForm(forms.ModelForm):
     class Meta:
         model = AbsenceReason
-        fields = ["name", "is_authorised", "guardians_may_report", "active"]
+        fields = ["name", "is_authorised", "guardians_may_report", "guardian_cutoff", "cutoff_time", "active"]
+        widgets = {"cutoff_time": TIME_WIDGET}
