@@ -10,6 +10,7 @@ new id.
 from __future__ import annotations
 
 import datetime as dt
+from itertools import pairwise
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -51,7 +52,7 @@ def is_trivial(pin: str) -> bool:
     """One digit repeated, or a run up or down (12345, 54321, 34567, 90123)."""
     if len(set(pin)) == 1:
         return True
-    steps = {(int(b) - int(a)) % 10 for a, b in zip(pin, pin[1:], strict=False)}
+    steps = {(int(b) - int(a)) % 10 for a, b in pairwise(pin)}
     return steps in ({1}, {9})
 
 

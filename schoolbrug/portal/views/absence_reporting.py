@@ -51,7 +51,8 @@ def report(request: HttpRequest, portal: PortalRequestContext, pupil_id: int) ->
                 add_service_error(form, error, aliases=SERVICE_FIELDS)
             else:
                 messages.success(
-                    request, _("The absence of %(name)s has been reported to the school.") % {"name": child.display_first_name}
+                    request,
+                    _("The absence of %(name)s has been reported to the school.") % {"name": child.display_first_name},
                 )
                 return redirect("portal:child-absences", pupil_id=child.pk)
         status = 400

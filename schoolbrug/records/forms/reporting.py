@@ -46,9 +46,7 @@ class AbsenceRulesForm(forms.ModelForm):
 
     def reason_choices(self) -> dict[int, tuple[bool, str, dt.time | None]]:
         data = self.cleaned_data
-        return {
-            r.pk: (data[f"allowed_{r.pk}"], data[f"cutoff_{r.pk}"], data.get(f"time_{r.pk}")) for r in self.reasons
-        }
+        return {r.pk: (data[f"allowed_{r.pk}"], data[f"cutoff_{r.pk}"], data.get(f"time_{r.pk}")) for r in self.reasons}
 
 
 class GuardianReasonField(forms.ModelChoiceField):
@@ -59,7 +57,7 @@ class GuardianReasonField(forms.ModelChoiceField):
 class GuardianReportForm(AbsenceForm):
     """A guardian's report: the reasons the school offers in the app (the service checks again)."""
 
-    reason = GuardianReasonField(label=_("Reason"), queryset=AbsenceReason.objects.none())
+    reason = GuardianReasonField(label=_("Reason"), queryset=AbsenceReason.objects.none())  # type: ignore[assignment]
     remark = forms.CharField(
         label=_("Note for the teacher"),
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -21,6 +21,7 @@ class AbsenceReason(models.Model):
     guardians_may_report = models.BooleanField(
         _("guardians may report"), default=False, help_text=_("Guardians may choose this reason in the portal.")
     )
+
     class Cutoff(models.TextChoices):
         ANYTIME = "anytime", _("any time")
         BEFORE_TIME = "before_time", _("for today only before the time below")

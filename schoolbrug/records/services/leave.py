@@ -12,7 +12,6 @@ import io
 from typing import IO
 from uuid import UUID
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -70,7 +69,7 @@ def checked_attachment(upload: IO[bytes], name: str, size: int | None) -> tuple[
 @transaction.atomic
 def leave_request_submit(
     *,
-    actor: AbstractBaseUser,
+    actor: Account,
     pupil: Pupil,
     first_day: dt.date,
     last_day: dt.date,
@@ -134,9 +133,7 @@ def _leave_reason(school_id: int) -> AbsenceReason:
 
 
 @transaction.atomic
-def leave_request_decide(
-    *, actor: AbstractBaseUser, leave_id: int, approve: bool, explanation: str
-) -> LeaveRequest:
+def leave_request_decide(*, actor: Account, leave_id: int, approve: bool, explanation: str) -> LeaveRequest:
     """The principal's decision, once; the guardian who asked is notified in this transaction."""
     staff = leave_decider_of(actor)
     if staff is None:
@@ -183,12 +180,14 @@ def leave_request_decide(
     leave.decided_at = timezone.now()
     leave.decision_reason = explanation
     leave.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-    requester = Account.objects.filter(pk=leave.requested_by_id, is_active=True).first()
+    requester = (
+        Account.objects.filter(pk=leave.requested_by_id, is_active=True).first() if leave.requested_by_id else None
+    )
     if requester is not None:
         with translation.override(requester.language or "nl"):
-            title = (
-                _("Leave for %(name)s approved") if approve else _("Leave for %(name)s refused")
-            ) % {"name": leave.pupil.display_name}
+            title = (_("Leave for %(name)s approved") if approve else _("Leave for %(name)s refused")) % {
+                "name": leave.pupil.display_name
+            }
             event = Event(
                 kind=NotificationKind.ABSENCE,
                 title=title,

@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -127,7 +126,7 @@ def _notify_teachers(absences: list[Absence]) -> None:
 @transaction.atomic
 def guardian_absence_report(
     *,
-    actor: AbstractBaseUser,
+    actor: Account,
     pupil: Pupil,
     reason: AbsenceReason,
     starts_at: dt.datetime,
@@ -172,7 +171,7 @@ def guardian_absence_report(
 
 
 @transaction.atomic
-def guardian_absence_withdraw(*, actor: AbstractBaseUser, absence_id: int) -> None:
+def guardian_absence_withdraw(*, actor: Account, absence_id: int) -> None:
     """A guardian takes back a report of his child until a teacher has processed it; the row is
     locked so a teacher processing it at the same moment wins or loses cleanly."""
     absence = (
@@ -188,7 +187,7 @@ def guardian_absence_withdraw(*, actor: AbstractBaseUser, absence_id: int) -> No
 
 
 @transaction.atomic
-def absence_rules_save(*, actor: AbstractBaseUser, data: Mapping[str, Any], request: Any = None) -> AbsenceRules:
+def absence_rules_save(*, actor: Account, data: Mapping[str, Any], request: Any = None) -> AbsenceRules:
     staff = communication_admin_of(actor)
     if staff is None:
         raise PermissionDenied
@@ -213,7 +212,7 @@ def absence_rules_save(*, actor: AbstractBaseUser, data: Mapping[str, Any], requ
 
 @transaction.atomic
 def reason_rules_save(
-    *, actor: AbstractBaseUser, school: School, choices: Mapping[int, tuple[bool, str, dt.time | None]]
+    *, actor: Account, school: School, choices: Mapping[int, tuple[bool, str, dt.time | None]]
 ) -> None:
     """Per reason: offered to guardians, its cut-off and cut-off time (the rules page)."""
     staff = communication_admin_of(actor, school.pk)
@@ -225,15 +224,24 @@ def reason_rules_save(
         if reason is None:
             raise PermissionDenied
         if cutoff == AbsenceReason.Cutoff.BEFORE_TIME and at is None:
-            raise ValidationError(_("%(reason)s: enter the time until which it may be reported.") % {"reason": reason.name})
+            raise ValidationError(
+                _("%(reason)s: enter the time until which it may be reported.") % {"reason": reason.name}
+            )
         reason.guardians_may_report, reason.guardian_cutoff, reason.cutoff_time = allowed, cutoff, at
         reason.full_clean()
-    AbsenceReason.objects.bulk_update(list(reasons.values()), ["guardians_may_report", "guardian_cutoff", "cutoff_time"])
+    AbsenceReason.objects.bulk_update(
+        list(reasons.values()), ["guardians_may_report", "guardian_cutoff", "cutoff_time"]
+    )
 
 
 @transaction.atomic
 def group_day_register(
-    *, actor: AbstractBaseUser, pupils: list[Pupil], day: dt.date, choices: Mapping[int, AbsenceReason], client_key: UUID
+    *,
+    actor: Account,
+    pupils: list[Pupil],
+    day: dt.date,
+    choices: Mapping[int, AbsenceReason],
+    client_key: UUID,
 ) -> list[Absence]:
     """The teacher's one post for the whole group: a whole-day absence for every ticked pupil,
     all or nothing. One call per reason, each with a key derived from the form's key, so a

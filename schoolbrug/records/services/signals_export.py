@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -13,13 +12,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from schoolbrug.accounts import audit
+from schoolbrug.accounts.models import Account
 from schoolbrug.core.numbers import shown
 
 from ..policies.absences import leave_decider_of
 from ..selectors.absences import absence_signals
 
 
-def absence_signals_workbook(*, actor: AbstractBaseUser, today: dt.date, request: HttpRequest | None = None) -> bytes:
+def absence_signals_workbook(*, actor: Account, today: dt.date, request: HttpRequest | None = None) -> bytes:
     staff = leave_decider_of(actor)
     if staff is None:
         raise PermissionDenied

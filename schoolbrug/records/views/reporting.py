@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from schoolbrug.accounts.models import Account
 from schoolbrug.sis.dates import school_today
 from schoolbrug.sis.decorators import staff_required
 from schoolbrug.sis.policies import get_group_for_user_or_404, require_communication_admin
@@ -29,6 +30,12 @@ from ..services import reporting as services
 from ..services.signals_export import absence_signals_workbook
 
 
+def _actor(request: HttpRequest) -> Account:
+    # Behind @staff_required: always a staff member's account.
+    assert isinstance(request.user, Account)
+    return request.user
+
+
 @staff_required
 @require_http_methods(["GET", "POST"])
 @never_cache
@@ -39,9 +46,9 @@ def absence_rules(request: HttpRequest) -> HttpResponse:
     form = AbsenceRulesForm(request.POST or None, instance=rules, reasons=reasons)
     if request.method == "POST" and form.is_valid():
         try:
-            services.reason_rules_save(actor=request.user, school=staff.school, choices=form.reason_choices())
+            services.reason_rules_save(actor=_actor(request), school=staff.school, choices=form.reason_choices())
             services.absence_rules_save(
-                actor=request.user,
+                actor=_actor(request),
                 data={name: form.cleaned_data[name] for name in ("guardians_may_report", "message", "phone")},
                 request=request,
             )
@@ -77,7 +84,7 @@ def group_register(request: HttpRequest, group_id: int) -> HttpResponseBase:
         choices[pupil.pk] = reason
     try:
         recorded = services.group_day_register(
-            actor=request.user, pupils=pupils, day=day, choices=choices, client_key=client_key
+            actor=_actor(request), pupils=pupils, day=day, choices=choices, client_key=client_key
         )
     except ValidationError as error:
         for text in error.messages:
@@ -108,7 +115,7 @@ def leave_request_detail(request: HttpRequest, leave_id: int) -> HttpResponse:
     if request.method == "POST" and leave.status == LeaveRequest.Status.PENDING and form.is_valid():
         try:
             leave_services.leave_request_decide(
-                actor=request.user,
+                actor=_actor(request),
                 leave_id=leave.pk,
                 approve=form.cleaned_data["decision"] == "approve",
                 explanation=form.cleaned_data["decision_reason"],
@@ -161,12 +168,10 @@ def absence_signals_export(request: HttpRequest) -> HttpResponse:
     staff = policies.require_leave_decider(request.user)
     today = school_today(staff.school)
     try:
-        content = absence_signals_workbook(actor=request.user, today=today, request=request)
+        content = absence_signals_workbook(actor=_actor(request), today=today, request=request)
     except PermissionDenied as error:
         raise Http404 from error
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="verzuimsignalen-{today.isoformat()}.xlsx"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

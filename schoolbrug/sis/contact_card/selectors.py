@@ -39,7 +39,9 @@ def contact_cards(*, user: AbstractBaseUser, group: Group | None = None) -> list
             ),
             Prefetch(
                 "placements",
-                queryset=Placement.objects.filter(year__is_current=True).select_related("group").order_by("group__name"),
+                queryset=Placement.objects.filter(year__is_current=True)
+                .select_related("group")
+                .order_by("group__name"),
                 to_attr="current_placements_for_card",
             ),
         )
