@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from schoolbrug.records.forms.common import add_service_error
 from schoolbrug.records.forms.reporting import GuardianReportForm, LeaveRequestForm
@@ -79,11 +78,14 @@ def report(request: HttpRequest, portal: PortalRequestContext, pupil_id: int) ->
 
 
 @portal_page()
-@require_POST
-def withdraw(request: HttpRequest, portal: PortalRequestContext, pupil_id: int, absence_id: int) -> HttpResponse:
+def withdraw(request: HttpRequest, portal: PortalRequestContext, pupil_id: int, absence_id: int) -> HttpResponseBase:
+    # The child first: someone else's child is a page that does not exist, whatever the method.
     child, _school_portal = portal.child_with_module(pupil_id, Module.ABSENCES)
     if not child.absences.filter(pk=absence_id).exists():
         raise Http404
+    if request.method != "POST":
+        # The button lives on the absences page.
+        return redirect("portal:child-absences", pupil_id=child.pk)
     try:
         reporting.guardian_absence_withdraw(actor=portal.account, absence_id=absence_id)
     except PermissionDenied as error:
