@@ -40,7 +40,7 @@ class ContactPinTests(SchoolTestCase):
         for trivial in ("12345", "11111", "55555", "54321", "67890", "1234"):
             with self.subTest(trivial), self.assertRaises(ValidationError):
                 validate_pin(trivial)
-        for bad in ("abcde", "1234５", "4821"):
+        for bad in ("abcde", "1234\uff15", "4821"):
             with self.subTest(bad), self.assertRaises(ValidationError):
                 validate_pin(bad)
         self.assertFalse(is_trivial(PIN))
