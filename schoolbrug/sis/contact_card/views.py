@@ -19,7 +19,7 @@ from schoolbrug.accounts.audit import AuditEvent, record
 from schoolbrug.accounts.contact_pin import has_pin, locked_until, mark_pin_step, pin_check, pin_step_is_fresh
 
 from ..decorators import staff_required
-from ..policies import groups_visible_to, require_staff_member
+from ..policies import groups_visible_to, is_narrowed_by_group_authorisation, require_staff_member
 from .selectors import contact_cards
 
 
@@ -45,13 +45,18 @@ def contacts(request: HttpRequest) -> HttpResponseBase:
     if not pin_step_is_fresh(request):
         return redirect(reverse("staff:contacts-unlock") + "?" + urlencode({"next": _here(request)}))
     groups = list(groups_visible_to(user).filter(year__is_current=True).order_by("name"))
+    narrowed = is_narrowed_by_group_authorisation(staff)
     chosen = None
     value = request.GET.get("group", "")
     if value:
         chosen = next((g for g in groups if str(g.pk) == value), None)
         if chosen is None:
             raise Http404
-    cards = contact_cards(user=user, group=chosen)
+    elif not narrowed:
+        # Someone who sees the whole school gets one group at a time: a list of every pupil would
+        # be a long page and a large look at once.
+        chosen = groups[0] if groups else None
+    cards = contact_cards(user=user, group=chosen) if chosen is not None or narrowed else []
     record(
         AuditEvent.Kind.CONTACT_VIEWED,
         actor=user,
@@ -60,7 +65,8 @@ def contacts(request: HttpRequest) -> HttpResponseBase:
         subject=chosen.name if chosen else _("all my pupils"),
         data={"list": "contact information", "group_id": chosen.pk if chosen else None, "pupils": len(cards)},
     )
-    return render(request, "sis/contact_card/list.html", {"cards": cards, "groups": groups, "chosen": chosen})
+    context = {"cards": cards, "groups": groups, "chosen": chosen, "offer_all": narrowed}
+    return render(request, "sis/contact_card/list.html", context)
 
 
 @sensitive_post_parameters("pin")

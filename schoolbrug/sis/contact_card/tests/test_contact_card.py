@@ -93,6 +93,10 @@ class ContactPinTests(SchoolTestCase):
         page = client.get(CONTACTS + f"?group={self.group5.pk}")
         self.assertContains(page, "Olivia")
         self.assertNotContains(page, "Sam Bakker")
+        # Who sees the whole school gets one group at a time, the first by default.
+        page = client.get(CONTACTS)
+        self.assertContains(page, "Sam Bakker")
+        self.assertNotContains(page, "Olivia")
 
     def test_wrong_pins_are_counted_then_locked(self) -> None:
         client = self.client_for(self.tess)
