@@ -10,7 +10,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from schoolbrug.portal.modules import Module
 from schoolbrug.portal.tests.helpers import enable_module
@@ -21,7 +21,7 @@ from schoolbrug.sis.testing import PASSWORD, build_personas
 from . import Screenshot
 
 pytestmark = pytest.mark.browser
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 PIN = "48213"
 
 
