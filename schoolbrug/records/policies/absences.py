@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from schoolbrug.sis.models import Pupil, StaffMember
 from schoolbrug.sis.policies import (
+    application_admin_of,
     pupils_visible_to,
     require_application_admin,
     staff_member_of,
@@ -36,9 +37,11 @@ def leave_decider_of(user: Any) -> StaffMember | None:
     """Who decides leave requests and sees the school's absence signals: the principal or an
     application administrator."""
     staff = staff_member_of(user)
-    if staff is None or not (staff.position == StaffMember.Position.PRINCIPAL or staff.is_application_admin):
+    if staff is None:
         return None
-    return staff
+    if staff.position == StaffMember.Position.PRINCIPAL or application_admin_of(user) is not None:
+        return staff
+    return None
 
 
 def require_leave_decider(user: Any) -> StaffMember:
