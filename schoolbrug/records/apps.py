@@ -18,8 +18,7 @@ class RecordsConfig(AppConfig):
                 "field": _("field"),
                 "period": _("report period"),
                 "list": _("list"),
-                "export": _("export"),
-                "rows": _("rows"),
+                "reasons_changed": _("reasons changed"),
                 "day": _("date"),
             },
             values={

@@ -187,7 +187,9 @@ def guardian_absence_withdraw(*, actor: Account, absence_id: int) -> None:
 
 
 @transaction.atomic
-def absence_rules_save(*, actor: Account, data: Mapping[str, Any], request: Any = None) -> AbsenceRules:
+def absence_rules_save(
+    *, actor: Account, data: Mapping[str, Any], request: Any = None, reasons_changed: list[str] | None = None
+) -> AbsenceRules:
     staff = communication_admin_of(actor)
     if staff is None:
         raise PermissionDenied
@@ -205,7 +207,12 @@ def absence_rules_save(*, actor: Account, data: Mapping[str, Any], request: Any 
         request=request,
         school_id=staff.school_id,
         subject="absence rules",
-        data={"list": "absence rules", "before": before, "after": dict(data)},
+        data={
+            "list": "absence rules",
+            "before": before,
+            "after": dict(data),
+            "reasons_changed": reasons_changed or [],
+        },
     )
     return rules
 
@@ -213,12 +220,14 @@ def absence_rules_save(*, actor: Account, data: Mapping[str, Any], request: Any 
 @transaction.atomic
 def reason_rules_save(
     *, actor: Account, school: School, choices: Mapping[int, tuple[bool, str, dt.time | None]]
-) -> None:
-    """Per reason: offered to guardians, its cut-off and cut-off time (the rules page)."""
+) -> list[str]:
+    """Per reason: offered to guardians, its cut-off and cut-off time (the rules page). Returns
+    the names of the reasons that changed, for the audit log."""
     staff = communication_admin_of(actor, school.pk)
     if staff is None:
         raise PermissionDenied
     reasons = {r.pk: r for r in AbsenceReason.objects.select_for_update().filter(school=school, pk__in=list(choices))}
+    changed = []
     for reason_id, (allowed, cutoff, at) in choices.items():
         reason = reasons.get(reason_id)
         if reason is None:
@@ -227,11 +236,14 @@ def reason_rules_save(
             raise ValidationError(
                 _("%(reason)s: enter the time until which it may be reported.") % {"reason": reason.name}
             )
+        if (reason.guardians_may_report, reason.guardian_cutoff, reason.cutoff_time) != (allowed, cutoff, at):
+            changed.append(reason.name)
         reason.guardians_may_report, reason.guardian_cutoff, reason.cutoff_time = allowed, cutoff, at
         reason.full_clean()
     AbsenceReason.objects.bulk_update(
         list(reasons.values()), ["guardians_may_report", "guardian_cutoff", "cutoff_time"]
     )
+    return sorted(changed)
 
 
 @transaction.atomic

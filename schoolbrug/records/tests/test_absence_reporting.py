@@ -181,7 +181,8 @@ class RulesPageTests(ReportingTestCase):
         self.assertEqual(sick.guardian_cutoff, AbsenceReason.Cutoff.PHONE_ONLY)
         self.assertFalse(AbsenceReason.objects.get(pk=self.reasons["dentist"].pk).guardians_may_report)
         self.assertEqual(AbsenceRules.objects.get(school=self.school).phone, "0570-999999")
-        self.assertTrue(AuditEvent.objects.filter(kind=AuditEvent.Kind.SETTING_CHANGED).exists())
+        event = AuditEvent.objects.get(kind=AuditEvent.Kind.SETTING_CHANGED)
+        self.assertIn("Ziek", event.data["reasons_changed"])
 
     def test_teachers_do_not_reach_the_rules(self) -> None:
         client = Client()

@@ -46,11 +46,14 @@ def absence_rules(request: HttpRequest) -> HttpResponse:
     form = AbsenceRulesForm(request.POST or None, instance=rules, reasons=reasons)
     if request.method == "POST" and form.is_valid():
         try:
-            services.reason_rules_save(actor=_actor(request), school=staff.school, choices=form.reason_choices())
+            changed = services.reason_rules_save(
+                actor=_actor(request), school=staff.school, choices=form.reason_choices()
+            )
             services.absence_rules_save(
                 actor=_actor(request),
                 data={name: form.cleaned_data[name] for name in ("guardians_may_report", "message", "phone")},
                 request=request,
+                reasons_changed=changed,
             )
         except ValidationError as error:
             add_service_error(form, error)
