@@ -120,7 +120,8 @@ def test_report_process_cut_off_and_contacts_behind_the_pin(
     no_sideways_scroll(teacher)
 
     # Contacts: first the PIN is set on the own account page, then entered.
-    teacher.locator("#nav-contacts").click()
+    teacher.locator("#nav-absences").click()
+    teacher.locator("#contacts-link").click()
     teacher.wait_for_url(re.compile(r"/accounts/contact-pin/"))
     teacher.locator("#id_password").fill(PASSWORD)
     teacher.locator("#id_pin").fill(PIN)
