@@ -16,6 +16,7 @@ class AccountsConfig(AppConfig):
         audit_vocabulary(
             keys={
                 "kind": _("kind of account"),
+                "failures": _("wrong attempts in a row"),
                 "second_factor": _("second factor"),
                 "known": _("known address"),
                 "link": _("reset link sent"),

@@ -51,6 +51,10 @@ class AuditEvent(models.Model):
         CONTACT_VIEWED = "contact_viewed", _("contact data viewed")
         EXPORTED = "exported", _("data exported")
         IMPERSONATION = "impersonation", _("logged in as guardian")
+        PIN_SET = "pin_set", _("contact PIN set")
+        PIN_ENTERED = "pin_entered", _("contact PIN entered")
+        PIN_FAILED = "pin_failed", _("contact PIN refused")
+        PIN_LOCKED = "pin_locked", _("contact PIN locked")
 
     at = models.DateTimeField(_("moment"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("event"), max_length=40, choices=Kind.choices)

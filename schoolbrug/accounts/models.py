@@ -98,6 +98,7 @@ class Account(AbstractBaseUser, PermissionsMixin):
 
 from .activation import ActivationToken  # noqa: E402  (registers the model with this app)
 from .audit import AuditEvent  # noqa: E402  (registers the model with this app)
+from .contact_pin import ContactPin  # noqa: E402  (registers the model with this app)
 from .sessions import AccountSession  # noqa: E402  (registers the model and its logout receiver)
 
-__all__ = ["Account", "AccountManager", "AccountSession", "ActivationToken", "AuditEvent"]
+__all__ = ["Account", "AccountManager", "AccountSession", "ActivationToken", "AuditEvent", "ContactPin"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import child, consent, corrections, dashboard, guardian, letter, staff
+from .views import absence_reporting, child, consent, corrections, dashboard, guardian, letter, staff
 
 app_name = "portal"
 
@@ -12,6 +12,18 @@ urlpatterns = [
     path("child/<id:pupil_id>/", guardian.child_about, name="child-about"),
     path("child/<id:pupil_id>/group/", guardian.child_group, name="child-group"),
     path("child/<id:pupil_id>/absences/", child.absences, name="child-absences"),
+    path("child/<id:pupil_id>/absences/report/", absence_reporting.report, name="child-absence-report"),
+    path(
+        "child/<id:pupil_id>/absences/<id:absence_id>/withdraw/",
+        absence_reporting.withdraw,
+        name="child-absence-withdraw",
+    ),
+    path("child/<id:pupil_id>/leave/", absence_reporting.leave, name="child-leave"),
+    path(
+        "child/<id:pupil_id>/leave/<id:leave_id>/attachment/",
+        absence_reporting.leave_attachment,
+        name="child-leave-attachment",
+    ),
     path("child/<id:pupil_id>/notes/", child.notes, name="child-notes"),
     path("child/<id:pupil_id>/notes/<id:note_id>/reply/", child.note_reply, name="child-note-reply"),
     path("child/<id:pupil_id>/plans/", child.plans, name="child-plans"),

@@ -17,6 +17,7 @@ from django.utils import timezone
 from schoolbrug.sis.dates import local_datetime, school_today, school_zone
 from schoolbrug.sis.models import Group, GroupStaff, Placement, Pupil, School, SchoolYear
 
+from .demo_reporting import load_demo_reporting
 from .models import Absence, AbsenceReason, Activity, NewsItem, Note, NoteCategory, RecordsSettings, SupportPlan
 
 # (name, authorised, guardians may report): Dutch schools count sickness and medical visits as
@@ -95,6 +96,7 @@ def load_demo_records(school: School) -> None:
         _plans(school, pupils, teachers, today)
     _activities(school, today)
     _news(school, today)
+    load_demo_reporting(school)
 
 
 def _absences(school: School, year: SchoolYear, pupils: list[tuple[Pupil, Group]], today: dt.date) -> None:

@@ -3,7 +3,7 @@ plan, news (REC-1/2/3/6, POR-11), tests, reports and correction requests (REC-4/
 
 from django.urls import URLPattern, path
 
-from .views import absences, corrections, news, notes, plans, reports, results, yearplan
+from .views import absences, corrections, news, notes, plans, reporting, reports, results, yearplan
 
 app_name = "records"
 
@@ -19,6 +19,13 @@ urlpatterns: list[URLPattern] = [
     path("absence-reasons/", absences.absence_reasons, name="absence-reasons"),
     path("absence-reasons/new/", absences.absence_reason_edit, name="absence-reason-new"),
     path("absence-reasons/<id:reason_id>/edit/", absences.absence_reason_edit, name="absence-reason-edit"),
+    path("absence-rules/", reporting.absence_rules, name="absence-rules"),
+    path("groups/<id:group_id>/absences/register/", reporting.group_register, name="group-register"),
+    path("leave/", reporting.leave_requests, name="leave-requests"),
+    path("leave/<id:leave_id>/", reporting.leave_request_detail, name="leave-request"),
+    path("leave/<id:leave_id>/attachment/", reporting.leave_attachment, name="leave-attachment"),
+    path("absence-signals/", reporting.absence_signals, name="absence-signals"),
+    path("absence-signals/export/", reporting.absence_signals_export, name="absence-signals-export"),
     # Notes
     path("pupils/<id:pupil_id>/notes/", notes.pupil_notes, name="pupil-notes"),
     path("pupils/<id:pupil_id>/notes/new/", notes.note_new, name="note-new"),

@@ -45,6 +45,7 @@ class SisConfig(AppConfig):
         audit_vocabulary(
             keys={
                 "pupil_fields": _("changed pupil data"),
+                "pupils": _("pupils shown"),
                 "guardian_fields": _("changed guardian data"),
                 "relation_fields": _("changed relation data"),
                 "account_created": _("account created"),

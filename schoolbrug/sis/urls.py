@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import urls_audit, urls_guardian_accounts, views
+from .contact_card import urls as urls_contact_card
 from .enrolment import urls as urls_enrolment
 from .rollover import urls as urls_rollover
 from .setup import urls as setup_urls
@@ -22,5 +23,6 @@ urlpatterns = [
     *setup_urls.urlpatterns,  # school set-up by the application administrator
     *urls_sync.urlpatterns,  # sync from an administration export: upload, preview, apply
     *urls_rollover.urlpatterns,  # next school year's groups from this year's
+    *urls_contact_card.urlpatterns,  # child contact information behind the personal PIN
     *urls_enrolment.urlpatterns,  # enrolment, guardians, emergency numbers, medical data, photo, leaving
 ]

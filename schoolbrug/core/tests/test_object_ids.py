@@ -31,7 +31,7 @@ from schoolbrug.portal.models import ModuleSchedule
 from schoolbrug.portal.modules import Module
 from schoolbrug.portal.tests import records_data as rd
 from schoolbrug.portal.tests.helpers import enable_module
-from schoolbrug.records.models import CorrectionRequest, StandardisedTest
+from schoolbrug.records.models import CorrectionRequest, LeaveRequest, StandardisedTest
 from schoolbrug.sis.guardian_accounts.batch_models import InvitationBatch
 from schoolbrug.sis.models import Branch, EmergencyContact, Guardianship, TimetableEntry
 from schoolbrug.sis.sync.upload_models import SyncUpload
@@ -147,6 +147,19 @@ class HugeIdsAnswer404Tests(SchoolTestCase):
             ).pk,
             "notification_id": Notification.objects.create(
                 recipient=cls.ada.account, kind=NotificationKind.PORTAL, title="Nieuw plan"
+            ).pk,
+            # A leave request of Paula's with an attachment: the principal's and her own download.
+            "leave_id": LeaveRequest.objects.create(
+                school=cls.school,
+                pupil=cls.sam,
+                requested_by=cls.paula.user,
+                first_day=day,
+                last_day=day,
+                reason="Bruiloft",
+                school_days=1,
+                attachment=b"%PDF-1.4\n%%EOF",
+                attachment_type="application/pdf",
+                attachment_name="brief.pdf",
             ).pk,
             # The route walk uses the administrator for every route outside the portal: his device.
             "question_id": ConsentQuestion.objects.create(school=cls.school, text="Foto's in de app?").pk,

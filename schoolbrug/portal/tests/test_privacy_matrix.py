@@ -16,7 +16,7 @@ from schoolbrug.accounts.two_factor.testing import verified_login
 from schoolbrug.portal import urls as portal_urls
 from schoolbrug.portal.models import ModuleSchedule
 from schoolbrug.portal.modules import Module
-from schoolbrug.records.models import CorrectionRequest, Note, Report
+from schoolbrug.records.models import Absence, CorrectionRequest, LeaveRequest, Note, Report
 from schoolbrug.records.services.notes import note_reply_from_guardian
 from schoolbrug.sis.models import EmergencyContact, Guardian, Guardianship, MedicalInfo
 from schoolbrug.sis.testing import Persona, SchoolTestCase
@@ -88,6 +88,11 @@ class PrivacyMatrixTests(SchoolTestCase):
     paulas_reply: Note
     draft_report: Report
     olivia_note: Note
+    paulas_report: Absence
+    olivia_absence: Absence
+    paulas_leave: LeaveRequest
+    dirks_leave: LeaveRequest
+    ottos_leave: LeaveRequest
     olivia_report: Report
     olivia_contact: EmergencyContact
     olivia_medical: MedicalInfo
@@ -117,6 +122,34 @@ class PrivacyMatrixTests(SchoolTestCase):
         cls.olivia_contact = EmergencyContact.objects.create(pupil=cls.olivia, name="Buurman Kees", phone="0570 111222")
         cls.olivia_medical = MedicalInfo.objects.create(pupil=cls.olivia, allergies="Gluten")
         set_settings(cls.other_school, dashboard_image="portal/dashboard/elders.png")
+        reason = rd.reason(cls.school)
+        cls.paulas_report = Absence.objects.create(
+            pupil=cls.sam,
+            year=cls.year,
+            starts_at=dt.datetime(2026, 10, 7, tzinfo=dt.UTC),
+            ends_at=dt.datetime(2026, 10, 8, tzinfo=dt.UTC),
+            reason=reason,
+            source=Absence.Source.GUARDIAN,
+            recorded_by=cls.paula.user,
+        )
+        cls.olivia_absence = rd.absence(cls.olivia, cls.year, dt.date(2026, 10, 5), reason)
+        cls.olivia_absence.source = Absence.Source.GUARDIAN
+        cls.olivia_absence.save()
+        cls.paulas_leave, cls.dirks_leave, cls.ottos_leave = (
+            LeaveRequest.objects.create(
+                school=cls.school,
+                pupil=child,
+                requested_by=who.user,
+                first_day=dt.date(2026, 11, 2),
+                last_day=dt.date(2026, 11, 2),
+                reason="Bruiloft",
+                school_days=1,
+                attachment=b"%PDF-1.4\n%%EOF",
+                attachment_type="application/pdf",
+                attachment_name="brief.pdf",
+            )
+            for who, child in ((cls.paula, cls.sam), (cls.dirk, cls.sam), (cls.otto, cls.olivia))
+        )
         cls.own_schedule, cls.other_schedule = (
             ModuleSchedule.objects.create(school=s, module=Module.PLANS, enabled=True, starts_on=dt.date(2027, 1, 4))
             for s in (cls.school, cls.other_school)
@@ -127,15 +160,8 @@ class PrivacyMatrixTests(SchoolTestCase):
         not see, each with the reason."""
         sam, olivia, other = self.sam.pk, self.olivia.pk, self.other_pupil.pk
         cases = [IdCase("paula", "dashboard-image", {"school_id": self.other_school.pk}, "another school's image")]
-        for route in (
-            "child-about",
-            "child-group",
-            "child-absences",
-            "child-notes",
-            "child-plans",
-            "child-tests",
-            "child-privacy",
-        ):
+        child_pages = ("child-about", "child-group", "child-absences", "child-notes", "child-plans", "child-tests")
+        for route in (*child_pages, "child-privacy", "child-absence-report", "child-leave"):
             cases += [
                 IdCase("paula", route, {"pupil_id": olivia}, "another family's child", {"pupil_id": sam}),
                 IdCase("paula", route, {"pupil_id": other}, "a child at another school", {"pupil_id": sam}),
@@ -144,7 +170,37 @@ class PrivacyMatrixTests(SchoolTestCase):
             ]
         cases.append(IdCase("paula", "child-reports", {"pupil_id": olivia}, "another child", {"pupil_id": sam}))
         note, report = self.note.pk, self.report.pk
+        own_report, other_report = self.paulas_report.pk, self.olivia_absence.pk
         cases += [
+            IdCase(
+                "paula",
+                "child-absence-withdraw",
+                {"pupil_id": sam, "absence_id": other_report},
+                "another family's child's absence under her own child",
+            ),
+            IdCase(
+                "paula", "child-absence-withdraw", {"pupil_id": olivia, "absence_id": other_report}, "another child"
+            ),
+            IdCase("otto", "child-absence-withdraw", {"pupil_id": sam, "absence_id": own_report}, "not his child"),
+            IdCase(
+                "paula",
+                "child-leave-attachment",
+                {"pupil_id": sam, "leave_id": self.dirks_leave.pk},
+                "the other parent's own leave request",
+                {"pupil_id": sam, "leave_id": self.paulas_leave.pk},
+            ),
+            IdCase(
+                "paula",
+                "child-leave-attachment",
+                {"pupil_id": olivia, "leave_id": self.ottos_leave.pk},
+                "another family's leave request",
+            ),
+            IdCase(
+                "paula",
+                "child-leave-attachment",
+                {"pupil_id": sam, "leave_id": self.ottos_leave.pk},
+                "another family's leave request under her own child",
+            ),
             IdCase(
                 "dirk",
                 "child-note-reply",
@@ -252,6 +308,10 @@ class PrivacyMatrixTests(SchoolTestCase):
             "child-group": reverse("portal:child-group", args=[s]),
             "child-absences": reverse("portal:child-absences", args=[s]),
             "child-notes": reverse("portal:child-notes", args=[s]),
+            "child-absence-report": reverse("portal:child-absence-report", args=[s]),
+            "child-absence-withdraw": reverse("portal:child-absence-withdraw", args=[s, self.paulas_report.pk]),
+            "child-leave": reverse("portal:child-leave", args=[s]),
+            "child-leave-attachment": reverse("portal:child-leave-attachment", args=[s, self.paulas_leave.pk]),
             "child-note-reply": reverse("portal:child-note-reply", args=[s, self.note.pk]),
             "child-plans": reverse("portal:child-plans", args=[s]),
             "child-tests": reverse("portal:child-tests", args=[s]),
@@ -307,6 +367,9 @@ class PrivacyMatrixTests(SchoolTestCase):
         self.assertFalse(CorrectionRequest.objects.exists())
         self.assertFalse(Note.objects.filter(in_reply_to__isnull=False).exclude(pk=self.paulas_reply.pk).exists())
         self.assertTrue(ModuleSchedule.objects.filter(pk=self.other_schedule.pk).exists())
+        # Nothing withdrawn, reported or requested through a hidden id.
+        self.assertTrue(Absence.objects.filter(pk__in=[self.paulas_report.pk, self.olivia_absence.pk]).count() == 2)
+        self.assertEqual(LeaveRequest.objects.count(), 3)
 
     def test_sams_pages_answer_404_to_everyone_but_his_guardians(self) -> None:
         from schoolbrug.portal.tests.helpers import set_settings
@@ -350,7 +413,14 @@ class PrivacyMatrixTests(SchoolTestCase):
         pages += [
             url
             for name, url in self.sam_urls().items()
-            if name not in ("child-note-reply", "child-report-pdf", "dashboard-image")
+            if name
+            not in (
+                "child-note-reply",
+                "child-report-pdf",
+                "dashboard-image",
+                "child-absence-withdraw",  # a button's address: GET leads back to the absences page
+                "child-leave-attachment",  # Paula's own file (Dirk gets 404: see id_cases)
+            )
         ]
         for persona, other in ((self.dirk, PAULA_DATA), (self.paula, DIRK_DATA)):
             client = self.login(persona)

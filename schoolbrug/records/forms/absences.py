@@ -96,4 +96,13 @@ class GroupAbsenceForm(AbsenceForm):
 class AbsenceReasonForm(forms.ModelForm):
     class Meta:
         model = AbsenceReason
-        fields = ["name", "is_authorised", "guardians_may_report", "active"]
+        fields = ["name", "is_authorised", "guardians_may_report", "guardian_cutoff", "cutoff_time", "active"]
+        widgets = {"cutoff_time": TIME_WIDGET}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Left out (an older form, a script): the reason may be reported any time.
+        self.fields["guardian_cutoff"].required = False
+
+    def clean_guardian_cutoff(self) -> str:
+        return self.cleaned_data.get("guardian_cutoff") or AbsenceReason.Cutoff.ANYTIME

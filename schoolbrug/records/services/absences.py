@@ -46,6 +46,33 @@ def _check_reason(actor: Any, school_id: int, reason: AbsenceReason) -> None:
         raise ValidationError({"reason": _("Guardians cannot report an absence with this reason.")})
 
 
+def _refuse_other_content(
+    earlier: list[Absence],
+    pupil_ids: list[int],
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    reason: AbsenceReason,
+    remark: str,
+    whole_day: bool,
+) -> None:
+    """A repeat must be the same report: the same key with other content is a client error, never
+    a silent second meaning of the first report."""
+    first = earlier[0]
+    same = (
+        sorted(a.pupil_id for a in earlier) == pupil_ids
+        and first.starts_at == starts_at
+        and first.ends_at == ends_at
+        and first.reason_id == reason.pk
+        and first.remark == remark.strip()
+        and first.whole_day == whole_day
+    )
+    if not same:
+        raise ValidationError(
+            _("This form was already sent with other content. Reload the page and report the absence again."),
+            code="client_key_reused",
+        )
+
+
 @transaction.atomic
 def absence_record(
     *,
@@ -82,6 +109,7 @@ def absence_record(
             Absence.objects.filter(client_key=client_key, recorded_by=actor).select_related("pupil", "reason")
         )
         if earlier:
+            _refuse_other_content(earlier, pupil_ids, starts_at, ends_at, reason, remark, whole_day)
             return earlier
     school = locked[0].school
     _check_reason(actor, school.pk, reason)

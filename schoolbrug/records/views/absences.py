@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -137,6 +138,9 @@ def group_absences(request: HttpRequest, group_id: int) -> HttpResponse:
         "previous": days[0] - step if week else day - step,
         "next": days[0] + step if week else day + step,
         "absent_count": sum(1 for row in rows if row.is_absent),
+        # The day view is also the register: one reason select per pupil, one post.
+        "reasons": [] if week else list(selectors.reasons_of_school(group.school, active_only=True)),
+        "client_key": uuid.uuid4(),
     }
     return render(request, "records/absence_group.html", context)
 
