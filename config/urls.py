@@ -7,6 +7,7 @@ from schoolbrug.notifications.push import views as push_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("more/", core_views.more, name="more"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("schoolbrug.accounts.urls")),
     path("staff/", include("schoolbrug.sis.urls")),
