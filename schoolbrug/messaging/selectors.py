@@ -256,3 +256,16 @@ def unseen_post_count(user: Actor) -> int:
 
 def kinds_of_school(school_id: int) -> QuerySet[PostKind]:
     return PostKind.objects.filter(school_id=school_id)
+
+
+HOME_POSTS = 5
+
+
+def newest_posts_for_child(user: Actor, pupil: Pupil, limit: int = HOME_POSTS) -> list[Post]:
+    """What is new for one child on the guardian's home: the announcements of the child's current
+    group spaces and his school's school-wide space, unseen first, then newest. Two queries."""
+    spaces = Space.objects.filter(
+        Q(kind=Space.Kind.GROUP, group__year__is_current=True, group__placements__pupil=pupil)
+        | Q(kind=Space.Kind.SCHOOL, school_id=pupil.school_id)
+    )
+    return list(timeline(user, spaces).order_by("-unseen", "-publish_at", "-pk")[:limit])

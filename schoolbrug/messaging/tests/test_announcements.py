@@ -222,3 +222,27 @@ class FollowMuteReadTests(SchoolTestCase):
         page = paula.get(reverse("messaging:spaces"))
         self.assertEqual([s.pk for s in page.context["previous"]], [self.old_group2.space.pk])
         self.assertIn(self.group3.space, page.context["current"])
+
+
+class GuardianHomeTests(SchoolTestCase):
+    def test_the_home_shows_the_childs_announcements_unseen_first_in_fixed_queries(self) -> None:
+        from schoolbrug.core.testing import assert_same_query_count, count_queries
+
+        client = Client()
+        client.force_login(self.paula.user)
+        seen = post(self.tess, self.group3.space, text="Eerder bericht")
+        Receipt.objects.filter(post=seen).update(seen_at=timezone.now())
+        with count_queries() as few:
+            response = client.get(reverse("portal:home"))
+        self.assertEqual([p.pk for p in response.context["posts"]], [seen.pk])
+        for n in range(6):
+            post(self.tess, self.group3.space, text=f"Nieuw {n}")
+        post(self.tess, self.group5.space, text="Niet voor Sam")
+        with count_queries() as many:
+            response = client.get(reverse("portal:home"))
+        assert_same_query_count(few, many, "guardian home with announcements")
+        shown = response.context["posts"]
+        self.assertEqual(len(shown), 5)
+        self.assertTrue(all(p.unseen for p in shown))
+        self.assertEqual(shown[0].text, "Nieuw 5")
+        self.assertNotContains(response, "Niet voor Sam")
