@@ -154,6 +154,8 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
 
 def _post_form(request: HttpRequest, account: Account, post: Post | None = None) -> PostForm:
     staff = require_staff_member(account)
+    # Schools made in bulk (imports) may not have their default kinds yet.
+    services.ensure_post_kinds(staff.school)
     scheduled = post is None or not post.is_published
     initial = {}
     if post is not None:
