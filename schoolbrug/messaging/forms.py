@@ -29,9 +29,7 @@ class PostForm(forms.Form):
         help_text=_("Simple formatting: **bold**, *italic*, lists starting with - and links."),
     )
     kind = forms.ModelChoiceField(label=_("Kind"), queryset=PostKind.objects.none(), widget=forms.RadioSelect)
-    spaces = SpaceChoiceField(
-        label=_("Post in"), queryset=Space.objects.none(), widget=forms.CheckboxSelectMultiple
-    )
+    spaces = SpaceChoiceField(label=_("Post in"), queryset=Space.objects.none(), widget=forms.CheckboxSelectMultiple)
     publish_at = forms.DateTimeField(
         label=_("Publish at"),
         required=False,
@@ -95,7 +93,7 @@ class FollowForm(forms.Form):
 
 class SchoolSpaceForm(forms.Form):
     name = forms.CharField(
-        label=_("Name"), max_length=100, required=False, help_text=_("Empty: the default name, \"Whole school\".")
+        label=_("Name"), max_length=100, required=False, help_text=_('Empty: the default name, "Whole school".')
     )
     is_enabled = forms.BooleanField(label=_("Switched on"), required=False)
 

@@ -175,13 +175,14 @@ def timeline(user: Actor, spaces: QuerySet[Space] | None = None) -> QuerySet[Pos
     """Posts newest first, annotated for the cards in a fixed number of queries: whether the
     person has seen each one, and (read only for authors and administrators) how many have."""
     posts = posts_visible_to(user)
+    me = user.pk or 0
     if spaces is not None:
         posts = posts.filter(pk__in=Post.spaces.through.objects.filter(space__in=spaces).values("post_id"))
     return (
         posts.select_related("kind", "author_staff")
         .prefetch_related(Prefetch("spaces", queryset=Space.objects.select_related("group")))
         .annotate(
-            unseen=Exists(Receipt.objects.filter(post=OuterRef("pk"), account_id=user.pk, seen_at__isnull=True)),
+            unseen=Exists(Receipt.objects.filter(post=OuterRef("pk"), account_id=me, seen_at__isnull=True)),
             seen_count=Coalesce(
                 Subquery(
                     Receipt.objects.filter(post=OuterRef("pk"), seen_at__isnull=False)
@@ -205,7 +206,8 @@ def my_timeline(user: Actor) -> QuerySet[Post]:
     if staff is None:
         return posts
     return posts.filter(
-        Q(author=user) | Q(pk__in=Post.spaces.through.objects.filter(space__in=followed_spaces_of(user)).values("post_id"))
+        Q(author=user)
+        | Q(pk__in=Post.spaces.through.objects.filter(space__in=followed_spaces_of(user)).values("post_id"))
     )
 
 
@@ -232,13 +234,17 @@ def seen_by_families(post: Post) -> tuple[list[FamilySeen], list[tuple[str, bool
         reach = reach.filter(pupil__placements__group_id__in=group_ids)
     families: dict[int, FamilySeen] = {}
     counted: set[int] = set()
-    for guardianship in reach.select_related("pupil", "guardian").order_by(
-        "pupil__last_name", "pupil__first_name", "pupil_id", "guardian__last_name"
-    ).distinct():
+    for guardianship in (
+        reach.select_related("pupil", "guardian")
+        .order_by("pupil__last_name", "pupil__first_name", "pupil_id", "guardian__last_name")
+        .distinct()
+    ):
         family = families.setdefault(guardianship.pupil_id, FamilySeen(guardianship.pupil, []))
         account_id = guardianship.guardian.account_id
+        if account_id is None:
+            continue
         family.guardians.append((guardianship.guardian.full_name, receipts.get(account_id) is not None))
-        counted.add(account_id)  # type: ignore[arg-type]
+        counted.add(account_id)
     others = [
         (account.get_full_name(), receipts.get(account.pk) is not None)
         for account in Account.objects.filter(pk__in=[a for a in receipts if a not in counted]).order_by(
@@ -246,12 +252,6 @@ def seen_by_families(post: Post) -> tuple[list[FamilySeen], list[tuple[str, bool
         )
     ]
     return list(families.values()), others
-
-
-def unseen_post_count(user: Actor) -> int:
-    if not user.is_authenticated:
-        return 0
-    return Receipt.objects.filter(account_id=user.pk, seen_at__isnull=True).count()
 
 
 def kinds_of_school(school_id: int) -> QuerySet[PostKind]:
@@ -268,4 +268,5 @@ def newest_posts_for_child(user: Actor, pupil: Pupil, limit: int = HOME_POSTS) -
         Q(kind=Space.Kind.GROUP, group__year__is_current=True, group__placements__pupil=pupil)
         | Q(kind=Space.Kind.SCHOOL, school_id=pupil.school_id)
     )
-    return list(timeline(user, spaces).order_by("-unseen", "-publish_at", "-pk")[:limit])
+    newest = timeline(user, spaces).order_by("-unseen", "-publish_at", "-pk")  # type: ignore[misc]  # annotated
+    return list(newest[:limit])

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -143,7 +144,7 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
     account = _account(request)
     post = selectors.get_post_for_user_or_404(account, post_id)
     post = selectors.timeline(account).get(pk=post.pk)
-    if post.unseen:
+    if getattr(post, "unseen", False):
         services.mark_seen(account, [post.pk])
     return render(
         request,
@@ -269,7 +270,7 @@ def post_seen(request: HttpRequest, post_id: int) -> HttpResponse:
 
 
 @login_required
-def author_photo(request: HttpRequest, post_id: int) -> HttpResponse:
+def author_photo(request: HttpRequest, post_id: int) -> HttpResponseBase:
     """The author's staff photo (MSG-10), only to someone who may read the post."""
     post = selectors.get_post_for_user_or_404(_account(request), post_id)
     photo = post.author_staff.photo if post.author_staff is not None else None
@@ -279,7 +280,7 @@ def author_photo(request: HttpRequest, post_id: int) -> HttpResponse:
         file = photo.open("rb")
     except OSError:
         raise Http404 from None
-    content_type = "image/jpeg" if photo.name.lower().endswith((".jpg", ".jpeg")) else "image/png"
+    content_type = "image/jpeg" if (photo.name or "").lower().endswith((".jpg", ".jpeg")) else "image/png"
     response = FileResponse(file, content_type=content_type)
     response["Content-Disposition"] = "inline"
     response["Cache-Control"] = "private, max-age=3600"
@@ -335,9 +336,7 @@ def kinds(request: HttpRequest) -> HttpResponse:
             kind.save()
             messages.success(request, _("The kind is added."))
             return redirect("messaging:kinds")
-    return render(
-        request, "messaging/kinds.html", {"form": form, "kinds": selectors.kinds_of_school(admin.school_id)}
-    )
+    return render(request, "messaging/kinds.html", {"form": form, "kinds": selectors.kinds_of_school(admin.school_id)})
 
 
 @staff_required
@@ -346,7 +345,11 @@ def kind_edit(request: HttpRequest, kind_id: int) -> HttpResponse:
     kind = get_object_or_404(PostKind, pk=kind_id, school_id=admin.school_id)
     form = PostKindForm(request.POST or None, instance=kind)
     if request.method == "POST" and form.is_valid():
-        if PostKind.objects.filter(school_id=admin.school_id, name=form.cleaned_data["name"]).exclude(pk=kind.pk).exists():
+        if (
+            PostKind.objects.filter(school_id=admin.school_id, name=form.cleaned_data["name"])
+            .exclude(pk=kind.pk)
+            .exists()
+        ):
             form.add_error("name", _("The school already has a kind with this name."))
         else:
             form.save()

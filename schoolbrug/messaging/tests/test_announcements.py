@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -31,6 +32,7 @@ class PostingTests(SchoolTestCase):
 
     def form(self, **data):  # type: ignore[no-untyped-def]
         kind = PostKind.objects.filter(school=self.school).first()
+        assert kind is not None
         base = {"text": "Morgen gymspullen mee!", "kind": kind.pk, "spaces": [self.group3.space.pk]}
         base.update(data)
         return base
@@ -85,7 +87,7 @@ class PostingTests(SchoolTestCase):
         tess = self.login(self.tess)
         other_space = self.other_group.space.pk
         colleagues = self.school.spaces.get(kind="colleagues").pk
-        cases = [
+        cases: list[tuple[dict[str, Any], str]] = [
             ({"text": "   "}, "text"),
             ({"text": "\n \n"}, "text"),
             ({"spaces": []}, "spaces"),
@@ -184,7 +186,9 @@ class FollowMuteReadTests(SchoolTestCase):
         client = Client()
         client.force_login(self.paula.user)
         client.post(reverse("messaging:space-mute", args=[self.group3.space.pk]), {"muted": "1"})
-        self.assertTrue(SpaceMute.objects.filter(account=self.paula.user, space_key=self.group3.space.mute_key).exists())
+        self.assertTrue(
+            SpaceMute.objects.filter(account=self.paula.user, space_key=self.group3.space.mute_key).exists()
+        )
         made = post(self.tess, self.group3.space)
         mine = Notification.objects.get(recipient=self.paula.user, dedupe_key=f"announcement:{made.pk}")
         self.assertFalse(mine.deliveries.filter(channel="push").exists())

@@ -6,10 +6,10 @@ from __future__ import annotations
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from schoolbrug.accounts.models import Account
 from schoolbrug.messaging.models import Receipt
 from schoolbrug.messaging.testing import add_families
 from schoolbrug.notifications.models import Delivery, Notification
-from schoolbrug.accounts.models import Account
 from schoolbrug.sis.testing import Persona, SchoolTestCase, make_group
 
 from .helpers import post
