@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schoolbrug.core.forms import ModelMultipleIdChoiceField
+from schoolbrug.media.forms import MultipleFilesField
+from schoolbrug.media.services import MAX_FILES
 
 from .models import POST_TEXT_MAX, PostKind, Space
 
@@ -37,6 +39,7 @@ class PostForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         help_text=_("Leave empty to publish now."),
     )
+    files = MultipleFilesField(label=_("Photos and documents"), max_files=MAX_FILES)
     urgent = forms.BooleanField(label=_("Urgent (reaches people also in their quiet hours)"), required=False)
 
     def __init__(
@@ -65,6 +68,7 @@ class PostForm(forms.Form):
         if not scheduled:
             del self.fields["publish_at"]
             del self.fields["spaces"]
+            del self.fields["files"]
 
     def clean_publish_at(self) -> dt.datetime | None:
         value = self.cleaned_data.get("publish_at")

@@ -161,3 +161,19 @@ class Receipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.post_id}"
+
+
+class Attachment(models.Model):
+    """A photo or document of a post, stored by the media app; served only through the post's
+    visibility (`selectors.get_attachment_for_user_or_404`)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="attachments")
+    file = models.OneToOneField("media.StoredFile", on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        indexes = [models.Index(fields=["post", "position"], name="attachment_post_order")]
+
+    def __str__(self) -> str:
+        return f"{self.post_id}: {self.file_id}"

@@ -26,7 +26,7 @@ from schoolbrug.accounts.models import Account
 from schoolbrug.sis.models import Placement, Pupil, StaffMember
 from schoolbrug.sis.policies import communication_admin_of, guardianships_reaching_app, staff_member_of
 
-from .models import Post, PostKind, Receipt, Space
+from .models import Attachment, Post, PostKind, Receipt, Space
 
 Actor = Account | AnonymousUser
 
@@ -180,7 +180,10 @@ def timeline(user: Actor, spaces: QuerySet[Space] | None = None) -> QuerySet[Pos
         posts = posts.filter(pk__in=Post.spaces.through.objects.filter(space__in=spaces).values("post_id"))
     return (
         posts.select_related("kind", "author_staff")
-        .prefetch_related(Prefetch("spaces", queryset=Space.objects.select_related("group")))
+        .prefetch_related(
+            Prefetch("spaces", queryset=Space.objects.select_related("group")),
+            Prefetch("attachments", queryset=Attachment.objects.select_related("file")),
+        )
         .annotate(
             unseen=Exists(Receipt.objects.filter(post=OuterRef("pk"), account_id=me, seen_at__isnull=True)),
             seen_count=Coalesce(
@@ -270,3 +273,23 @@ def newest_posts_for_child(user: Actor, pupil: Pupil, limit: int = HOME_POSTS) -
     )
     newest = timeline(user, spaces).order_by("-unseen", "-publish_at", "-pk")  # type: ignore[misc]  # annotated
     return list(newest[:limit])
+
+
+def get_attachment_for_user_or_404(user: Actor, post_id: int, file_id: int) -> Attachment:
+    """A post's file, for someone who may read the post: the one gate before `serve_stored_file`."""
+    post = get_post_for_user_or_404(user, post_id)
+    return get_object_or_404(Attachment.objects.select_related("file"), post=post, file_id=file_id)
+
+
+def space_media(user: Actor, space: Space) -> tuple[QuerySet[Attachment], QuerySet[Attachment]]:
+    """The photos and the documents of the posts in a space the person may read, newest first
+    (MSG-5)."""
+    attachments = (
+        Attachment.objects.filter(
+            post__in=posts_visible_to(user).filter(published_at__isnull=False),
+            post__spaces=space,
+        )
+        .select_related("file", "post")
+        .order_by("-post__publish_at", "-post_id", "position")
+    )
+    return attachments.filter(file__kind="image"), attachments.filter(file__kind="document")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
+from typing import IO
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,13 +14,15 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from schoolbrug.accounts.models import Account
+from schoolbrug.media.models import StoredFile
+from schoolbrug.media.services import mark_attached, store_uploads
 from schoolbrug.notifications.models import TEXT_MAX, TITLE_MAX, Notification, NotificationKind, SpaceMute
 from schoolbrug.notifications.planning import Event
 from schoolbrug.notifications.services import notify_each
 from schoolbrug.sis.models import Group, School
 from schoolbrug.sis.policies import communication_admin_of, staff_member_of
 
-from .models import DEFAULT_POST_KINDS, POST_TEXT_MAX, Post, PostKind, Receipt, Space, SpaceFollow
+from .models import DEFAULT_POST_KINDS, POST_TEXT_MAX, Attachment, Post, PostKind, Receipt, Space, SpaceFollow
 from .rendering import has_readable_text, render_post
 from .selectors import can_edit_post, member_accounts_of, postable_spaces, spaces_visible_to
 
@@ -92,10 +95,13 @@ def create_post(
     spaces: Sequence[Space],
     urgent: bool = False,
     publish_at: datetime | None = None,
+    files: Sequence[IO[bytes]] = (),
     now: datetime | None = None,
 ) -> Post:
-    """Save an announcement; published (and fanned out) at once unless `publish_at` lies ahead.
-    The caller's transaction also holds the attachments, so a failure leaves nothing behind."""
+    """Save an announcement with its photos and documents; published (and fanned out) at once
+    unless `publish_at` lies ahead. Files, post, receipts and notifications share one
+    transaction: a bad file or any other failure leaves nothing behind (the media app deletes
+    the files of a rolled-back transaction)."""
     staff = staff_member_of(actor)
     if staff is None:
         raise PermissionDenied
@@ -120,9 +126,25 @@ def create_post(
             publish_at=publish_at if publish_at is not None and publish_at > now else now,
         )
         post.spaces.set(spaces)
+        attach_files(post, files, actor)
         if post.publish_at <= now:
             publish(post, now=now)
     return post
+
+
+def attach_files(post: Post, files: Sequence[IO[bytes]], actor: Account) -> list[StoredFile]:
+    """Store the uploads (checked by content; all or none) and link them to the post."""
+    if not files:
+        return []
+    try:
+        stored = store_uploads(files, school=post.school, uploaded_by=actor)
+    except ValidationError as error:
+        raise ValidationError({"files": error.messages}) from error
+    Attachment.objects.bulk_create(
+        [Attachment(post=post, file=item, position=position) for position, item in enumerate(stored)]
+    )
+    mark_attached(stored)
+    return stored
 
 
 def update_post(

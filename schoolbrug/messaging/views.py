@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from schoolbrug.accounts.models import Account
 from schoolbrug.core.confirm import confirmation_page, is_confirmed
+from schoolbrug.media.serving import serve_stored_file
 from schoolbrug.notifications.models import SpaceMute
 from schoolbrug.sis.dates import school_zone
 from schoolbrug.sis.decorators import staff_required
@@ -172,6 +173,7 @@ def _post_form(request: HttpRequest, account: Account, post: Post | None = None)
             initial["spaces"] = [int(chosen)]
     return PostForm(
         request.POST or None,
+        request.FILES or None,
         initial=initial,
         kinds=selectors.kinds_of_school(staff.school_id),
         spaces=selectors.postable_spaces(account),
@@ -201,6 +203,7 @@ def post_new(request: HttpRequest) -> HttpResponse:
                     spaces=list(data["spaces"]),
                     urgent=data.get("urgent", False),
                     publish_at=data.get("publish_at"),
+                    files=data.get("files") or [],
                 )
         except ValidationError as error:
             _apply_errors(form, error)
@@ -266,6 +269,38 @@ def post_seen(request: HttpRequest, post_id: int) -> HttpResponse:
         request,
         "messaging/post_seen.html",
         {"post": post, "families": families, "others": others, "families_seen": seen},
+    )
+
+
+RENDITIONS = {"thumbnail": "thumbnail", "screen": "screen"}
+
+
+@login_required
+def post_file(request: HttpRequest, post_id: int, file_id: int) -> HttpResponseBase:
+    """A photo or document of a post: found through the post's visibility first (404 for
+    missing and "not yours" alike), only then handed to the media app to send."""
+    attachment = selectors.get_attachment_for_user_or_404(_account(request), post_id, file_id)
+    rendition = RENDITIONS.get(request.GET.get("size", ""), "original")
+    return serve_stored_file(request, attachment.file, rendition=rendition)  # type: ignore[arg-type]
+
+
+@login_required
+@never_cache
+def space_media(request: HttpRequest, space_id: int) -> HttpResponse:
+    account = _account(request)
+    space = selectors.get_space_for_user_or_404(account, space_id)
+    photos, documents = selectors.space_media(account, space)
+    photo_page = Paginator(photos, 40).get_page(request.GET.get("photos"))
+    document_page = Paginator(documents, 20).get_page(request.GET.get("documents"))
+    return render(
+        request,
+        "messaging/space_media.html",
+        {
+            "space": space,
+            "photo_page": photo_page,
+            "document_page": document_page,
+            "base_template": base_template(account),
+        },
     )
 
 

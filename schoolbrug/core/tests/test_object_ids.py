@@ -24,7 +24,8 @@ from schoolbrug.accounts.two_factor.testing import verified_login
 from schoolbrug.core.converters import MAX_OBJECT_ID, ObjectIdConverter, parse_object_id
 from schoolbrug.core.forms import ModelMultipleIdChoiceField
 from schoolbrug.core.mail import OutgoingMail
-from schoolbrug.messaging.models import PostKind
+from schoolbrug.media.models import StoredFile
+from schoolbrug.messaging.models import Attachment, PostKind
 from schoolbrug.messaging.tests.helpers import post as announcement
 from schoolbrug.notifications.models import Notification, NotificationKind
 from schoolbrug.notifications.push.models import PushSubscription
@@ -44,7 +45,7 @@ PORTAL_STAFF_PAGES = {"portal:settings-schedule-delete"}
 # Text parameters of routes that also take an id.
 TEXT_ARGUMENTS = {"target": "pupil", "field": "called_name"}
 # With valid ids these routes still answer 404: no image file in the test storage.
-NO_CONTENT_IN_TESTS = {"portal:dashboard-image", "staff:pupil-photo", "messaging:author-photo"}
+NO_CONTENT_IN_TESTS = {"portal:dashboard-image", "staff:pupil-photo", "messaging:author-photo", "messaging:file"}
 
 
 @dataclass
@@ -150,7 +151,13 @@ class HugeIdsAnswer404Tests(SchoolTestCase):
             ).pk,
             # Messaging: a group's space, a teacher's announcement in it, a kind of post of the school.
             "space_id": cls.group3.space.pk,
-            "post_id": announcement(cls.tess, cls.group3.space).pk,
+            "post_id": (posted := announcement(cls.tess, cls.group3.space)).pk,
+            "file_id": Attachment.objects.create(
+                post=posted,
+                file=StoredFile.objects.create(
+                    school=cls.school, kind="image", original_name="a.jpg", content_type="image/jpeg", size=1
+                ),
+            ).file_id,
             "kind_id": PostKind.objects.filter(school=cls.school).first().pk,  # type: ignore[union-attr]
             # The route walk uses the administrator for every route outside the portal: his device.
             "subscription_id": PushSubscription.objects.create(
