@@ -4,8 +4,11 @@ real content for the demo accounts (parent, teacher, principal)."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from schoolbrug.accounts.models import Account
 from schoolbrug.sis.models import Guardianship, School, StaffMember
@@ -16,6 +19,19 @@ from .services import create_post, ensure_spaces
 TEACHER_EMAIL = "leerkracht@regenboog.demo"
 PARENT_EMAIL = "ouder@regenboog.demo"
 PRINCIPAL_EMAIL = "directeur@regenboog.demo"
+
+
+def demo_photo(name: str, colour: tuple[int, int, int]) -> SimpleUploadedFile:
+    """A small made-up photo (a gradient with a sun), so the demo shows pictures without shipping any."""
+    image = Image.new("RGB", (640, 480), colour)
+    draw = ImageDraw.Draw(image)
+    for y in range(0, 480, 8):
+        shade = tuple(max(0, c - y // 6) for c in colour)
+        draw.rectangle((0, y, 640, y + 8), fill=shade)
+    draw.ellipse((460, 40, 580, 160), fill=(250, 220, 90))
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=80)
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
 
 
 def load_demo_messaging(school: School) -> list[Post]:
@@ -51,6 +67,7 @@ def load_demo_messaging(school: School) -> list[Post]:
             "voeren en hebben veel geleerd over de dieren.",
             kind=impression,
             spaces=[*spaces, *others[:1]],
+            files=[demo_photo("geiten.jpg", (120, 170, 90)), demo_photo("stal.jpg", (200, 150, 80))],
         ),
         create_post(
             actor=author,
