@@ -61,7 +61,7 @@ def test_a_teacher_posts_photos_to_two_groups_and_sees_who_saw_it(
     teacher.get_by_label("Bericht").fill("Vandaag naar de **kinderboerderij** geweest!")
     teacher.get_by_label("Groep 3", exact=True).check()
     teacher.get_by_label("Groep 5/6").check()
-    teacher.locator("input[name=files]").set_input_files([photo("geit.jpg", "green"), photo("koe.jpg", "brown")])
+    teacher.locator("input[name=uploads]").set_input_files([photo("geit.jpg", "green"), photo("koe.jpg", "brown")])
     screenshot(teacher, "announcement-form")
     teacher.get_by_test_id("publish").click()
     expect(teacher.locator(".post-card")).to_contain_text("kinderboerderij")

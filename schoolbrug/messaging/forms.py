@@ -39,7 +39,7 @@ class PostForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         help_text=_("Leave empty to publish now."),
     )
-    files = MultipleFilesField(label=_("Photos and documents"), max_files=MAX_FILES)
+    uploads = MultipleFilesField(label=_("Photos and documents"), max_files=MAX_FILES)
     urgent = forms.BooleanField(label=_("Urgent (reaches people also in their quiet hours)"), required=False)
 
     def __init__(
@@ -68,7 +68,7 @@ class PostForm(forms.Form):
         if not scheduled:
             del self.fields["publish_at"]
             del self.fields["spaces"]
-            del self.fields["files"]
+            del self.fields["uploads"]
 
     def clean_publish_at(self) -> dt.datetime | None:
         value = self.cleaned_data.get("publish_at")

@@ -96,6 +96,7 @@ def create_post(
     urgent: bool = False,
     publish_at: datetime | None = None,
     files: Sequence[IO[bytes]] = (),
+    stored: Sequence[StoredFile] = (),
     now: datetime | None = None,
 ) -> Post:
     """Save an announcement with its photos and documents; published (and fanned out) at once
@@ -126,20 +127,27 @@ def create_post(
             publish_at=publish_at if publish_at is not None and publish_at > now else now,
         )
         post.spaces.set(spaces)
-        attach_files(post, files, actor)
+        attach_files(post, files, actor, stored)
         if post.publish_at <= now:
             publish(post, now=now)
     return post
 
 
-def attach_files(post: Post, files: Sequence[IO[bytes]], actor: Account) -> list[StoredFile]:
-    """Store the uploads (checked by content; all or none) and link them to the post."""
-    if not files:
+def attach_files(
+    post: Post, files: Sequence[IO[bytes]], actor: Account, already_stored: Sequence[StoredFile] = ()
+) -> list[StoredFile]:
+    """Store the uploads (checked by content; all or none) and link them, with any stored
+    earlier by the same author (the consent warning's step), to the post."""
+    stored = [f for f in already_stored if f.uploaded_by_id == actor.pk and f.school_id == post.school_id]
+    if len(stored) != len(already_stored):
+        raise PermissionDenied
+    if files:
+        try:
+            stored += store_uploads(files, school=post.school, uploaded_by=actor)
+        except ValidationError as error:
+            raise ValidationError({"uploads": error.messages}) from error
+    if not stored:
         return []
-    try:
-        stored = store_uploads(files, school=post.school, uploaded_by=actor)
-    except ValidationError as error:
-        raise ValidationError({"files": error.messages}) from error
     Attachment.objects.bulk_create(
         [Attachment(post=post, file=item, position=position) for position, item in enumerate(stored)]
     )

@@ -3,6 +3,8 @@ who has seen a post, following groups, and the school's settings for communicati
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -20,6 +22,8 @@ from django.views.decorators.http import require_POST
 
 from schoolbrug.accounts.models import Account
 from schoolbrug.core.confirm import confirmation_page, is_confirmed
+from schoolbrug.media.models import StoredFile
+from schoolbrug.media.services import store_uploads
 from schoolbrug.media.serving import serve_stored_file
 from schoolbrug.notifications.models import SpaceMute
 from schoolbrug.sis.dates import school_zone
@@ -27,7 +31,7 @@ from schoolbrug.sis.decorators import staff_required
 from schoolbrug.sis.policies import communication_admin_of, require_communication_admin, require_staff_member
 
 from . import overview as overview_module
-from . import selectors, services
+from . import photo_consent, selectors, services
 from .forms import FollowForm, PostForm, PostKindForm, SchoolSpaceForm
 from .models import Post, PostKind, Space
 
@@ -191,10 +195,27 @@ def _apply_errors(form: PostForm, error: ValidationError) -> None:
 @staff_required
 def post_new(request: HttpRequest) -> HttpResponse:
     account = _account(request)
+    if request.method == "POST" and "back" in request.POST:
+        # "Go back" from the consent warning: the form again with what was typed (photos to choose anew).
+        return render(request, "messaging/post_form.html", {"form": _back_form(request, account), "post": None})
     form = _post_form(request, account)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        stored: list[StoredFile] = []
+        token = request.POST.get("pending", "")
         try:
+            if token:
+                pending = photo_consent.pending_files(account, token)
+                if pending is None:
+                    raise ValidationError({"uploads": [_("Choose the photos and files again.")]})
+                stored = pending
+            elif data.get("uploads"):
+                warned = photo_consent.children_to_warn_about(list(data["spaces"]))
+                if warned:
+                    with transaction.atomic():
+                        stored = store_uploads_for_post(account, data["uploads"])
+                    if any(f.is_image for f in stored):
+                        return _consent_warning(request, form, warned, stored)
             with transaction.atomic():
                 post = services.create_post(
                     actor=account,
@@ -203,7 +224,8 @@ def post_new(request: HttpRequest) -> HttpResponse:
                     spaces=list(data["spaces"]),
                     urgent=data.get("urgent", False),
                     publish_at=data.get("publish_at"),
-                    files=data.get("files") or [],
+                    files=[] if stored else data.get("uploads") or [],
+                    stored=stored,
                 )
         except ValidationError as error:
             _apply_errors(form, error)
@@ -214,6 +236,48 @@ def post_new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Your announcement will be published at the chosen moment."))
             return redirect("messaging:post", post.pk)
     return render(request, "messaging/post_form.html", {"form": form, "post": None})
+
+
+def store_uploads_for_post(account: Account, files: list[Any]) -> list[StoredFile]:
+    staff = require_staff_member(account)
+    try:
+        return store_uploads(files, school=staff.school, uploaded_by=account)
+    except ValidationError as error:
+        raise ValidationError({"uploads": error.messages}) from error
+
+
+def _back_form(request: HttpRequest, account: Account) -> PostForm:
+    form = _post_form(request, account)
+    data = request.POST
+    return PostForm(
+        initial={
+            "text": data.get("text", ""),
+            "kind": data.get("kind"),
+            "spaces": data.getlist("spaces"),
+            "publish_at": data.get("publish_at") or None,
+        },
+        kinds=form.fields["kind"].queryset,  # type: ignore[attr-defined]
+        spaces=form.fields["spaces"].queryset,  # type: ignore[attr-defined]
+        zone=form.zone,
+        may_mark_urgent="urgent" in form.fields,
+    )
+
+
+def _consent_warning(request: HttpRequest, form: PostForm, pupils: list[Any], stored: list[StoredFile]) -> HttpResponse:
+    """The confirmation step (MSG-4): which children may not be photographed, then publish
+    anyway (the stored uploads travel signed) or go back."""
+    keep = [(name, value) for name in ("text", "kind", "publish_at", "urgent") for value in request.POST.getlist(name)]
+    keep += [("spaces", value) for value in request.POST.getlist("spaces")]
+    return render(
+        request,
+        "messaging/consent_warning.html",
+        {
+            "pupils": pupils,
+            "photos": sum(1 for f in stored if f.is_image),
+            "keep": keep,
+            "pending": photo_consent.sign_pending(_account(request), stored),
+        },
+    )
 
 
 @staff_required
@@ -345,6 +409,7 @@ def follow(request: HttpRequest) -> HttpResponse:
 def school_space(request: HttpRequest) -> HttpResponse:
     account = _account(request)
     admin = require_communication_admin(account)
+    services.ensure_spaces(admin.school)  # schools built in bulk (imports) may lack it
     space = get_object_or_404(Space, school_id=admin.school_id, kind=Space.Kind.SCHOOL)
     form = SchoolSpaceForm(request.POST or None, initial={"name": space.name, "is_enabled": space.is_enabled})
     if request.method == "POST" and form.is_valid():

@@ -47,7 +47,13 @@ class AttachmentTests(SchoolTestCase):
     def form(self, files: list[SimpleUploadedFile], **extra: object) -> dict[str, object]:
         kind = PostKind.objects.filter(school=self.school).first()
         assert kind is not None
-        return {"text": "Naar de boerderij", "kind": kind.pk, "spaces": [self.group3.space.pk], "files": files, **extra}
+        return {
+            "text": "Naar de boerderij",
+            "kind": kind.pk,
+            "spaces": [self.group3.space.pk],
+            "uploads": files,
+            **extra,
+        }
 
     def stored_files(self) -> list[Path]:
         return [p for p in Path(PRIVATE).rglob("*") if p.is_file()]
@@ -88,7 +94,7 @@ class AttachmentTests(SchoolTestCase):
         fake = SimpleUploadedFile("foto.jpg", b"<html><script>alert(1)</script></html>", content_type="image/jpeg")
         response = self.teacher().post(reverse("messaging:post-new"), self.form([jpeg_upload("goed.jpg"), fake]))
         self.assertEqual(response.status_code, 200)
-        self.assertIn("foto.jpg", " ".join(response.context["form"].errors["files"]))
+        self.assertIn("foto.jpg", " ".join(response.context["form"].errors["uploads"]))
         self.assertFalse(Post.objects.exists())
         self.assertFalse(StoredFile.objects.exists())
         self.assertEqual(self.stored_files(), before)
@@ -96,7 +102,7 @@ class AttachmentTests(SchoolTestCase):
     def test_more_than_twenty_files_are_refused(self) -> None:
         files = [jpeg_upload(f"{n}.jpg") for n in range(21)]
         response = self.teacher().post(reverse("messaging:post-new"), self.form(files))
-        self.assertIn("files", response.context["form"].errors)
+        self.assertIn("uploads", response.context["form"].errors)
         self.assertFalse(Post.objects.exists())
 
     def test_the_media_overview_of_a_space_in_fixed_queries(self) -> None:
