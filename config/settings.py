@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "schoolbrug.notifications",
     "schoolbrug.notifications.push",
     "schoolbrug.media",
+    "schoolbrug.consent",
     "schoolbrug.messaging",
     "schoolbrug.portal",
     "schoolbrug.demo",

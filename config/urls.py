@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("schoolbrug.accounts.urls")),
     path("staff/", include("schoolbrug.sis.urls")),
     path("staff/file/", include("schoolbrug.records.urls")),
+    path("staff/consent/", include("schoolbrug.consent.urls")),
     path("portal/", include("schoolbrug.portal.urls")),
     path("notifications/", include("schoolbrug.notifications.urls")),
     path("messages/", include("schoolbrug.messaging.urls")),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import child, corrections, dashboard, guardian, staff
+from .views import child, consent, corrections, dashboard, guardian, staff
 
 app_name = "portal"
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("child/<id:pupil_id>/tests/", child.tests, name="child-tests"),
     path("child/<id:pupil_id>/reports/", child.reports, name="child-reports"),
     path("child/<id:pupil_id>/reports/<id:report_id>/pdf/", child.report_download, name="child-report-pdf"),
+    path("child/<id:pupil_id>/privacy/", consent.child_privacy, name="child-privacy"),
     path("correct/<str:target>/<id:object_id>/<str:field>/", corrections.correction, name="correction"),
     path("correct/sent/", corrections.correction_sent, name="correction-sent"),
     # Application administrators

@@ -21,6 +21,7 @@ from django.urls.converters import IntConverter
 
 import schoolbrug
 from schoolbrug.accounts.two_factor.testing import verified_login
+from schoolbrug.consent.models import ConsentQuestion
 from schoolbrug.core.converters import MAX_OBJECT_ID, ObjectIdConverter, parse_object_id
 from schoolbrug.core.forms import ModelMultipleIdChoiceField
 from schoolbrug.core.mail import OutgoingMail
@@ -160,6 +161,7 @@ class HugeIdsAnswer404Tests(SchoolTestCase):
             ).file_id,
             "kind_id": PostKind.objects.filter(school=cls.school).first().pk,  # type: ignore[union-attr]
             # The route walk uses the administrator for every route outside the portal: his device.
+            "question_id": ConsentQuestion.objects.create(school=cls.school, text="Foto's in de app?").pk,
             "subscription_id": PushSubscription.objects.create(
                 account=cls.ada.user, endpoint="https://fcm.googleapis.com/fcm/send/x", p256dh="x", auth="x"
             ).pk,

@@ -70,6 +70,7 @@ class IdCase:
     visible: dict[str, Any] | None = field(default=None)
     visible_method: str = "get"
 
+
 DIRK_DATA = ("06 22222222", "dirk@test.nl", "Dirk", "Singel", "Zutphen")
 
 
@@ -121,7 +122,15 @@ class PrivacyMatrixTests(SchoolTestCase):
         not see, each with the reason."""
         sam, olivia, other = self.sam.pk, self.olivia.pk, self.other_pupil.pk
         cases = [IdCase("paula", "dashboard-image", {"school_id": self.other_school.pk}, "another school's image")]
-        for route in ("child-about", "child-group", "child-absences", "child-notes", "child-plans", "child-tests"):
+        for route in (
+            "child-about",
+            "child-group",
+            "child-absences",
+            "child-notes",
+            "child-plans",
+            "child-tests",
+            "child-privacy",
+        ):
             cases += [
                 IdCase("paula", route, {"pupil_id": olivia}, "another family's child", {"pupil_id": sam}),
                 IdCase("paula", route, {"pupil_id": other}, "a child at another school", {"pupil_id": sam}),
@@ -225,6 +234,7 @@ class PrivacyMatrixTests(SchoolTestCase):
             "child-note-reply": reverse("portal:child-note-reply", args=[s, self.note.pk]),
             "child-plans": reverse("portal:child-plans", args=[s]),
             "child-tests": reverse("portal:child-tests", args=[s]),
+            "child-privacy": reverse("portal:child-privacy", args=[s]),
             "child-reports": reverse("portal:child-reports", args=[s]),
             "child-report-pdf": reverse("portal:child-report-pdf", args=[s, self.report.pk]),
             "correction": reverse("portal:correction", args=["pupil", s, "called_name"]),

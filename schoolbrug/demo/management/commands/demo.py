@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from schoolbrug.accounts.models import Account
+from schoolbrug.consent.demo import load_demo_consent
 from schoolbrug.messaging.demo import load_demo_messaging
 from schoolbrug.notifications.demo import load_demo_notifications
 from schoolbrug.portal.demo import load_demo_portal
@@ -49,6 +50,7 @@ class Command(BaseCommand):
                     load_demo_results(school)
                     load_demo_portal(school)
                     load_demo_messaging(school)
+                    load_demo_consent(school)
                 load_demo_notifications(
                     Account.objects.filter(email__in=(*GUARDIAN_EMAILS, *STAFF_EMAILS), is_active=True)
                 )
