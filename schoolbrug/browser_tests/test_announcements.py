@@ -1,6 +1,7 @@
 """Announcements on a phone (issue 11, AC12): a teacher posts with two photos to two groups; a
 guardian of one of them sees it and opens a photo; a guardian of a third group does not see it;
-the teacher sees "gezien door 1"."""
+the teacher sees "gezien door 1". The school asks for photo consent and nobody has answered yet,
+so the teacher is first warned, by name, about the children who may not be photographed."""
 
 from __future__ import annotations
 
@@ -12,15 +13,16 @@ from typing import Any
 import pytest
 from django.urls import reverse
 from PIL import Image
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, FilePayload, Page, ViewportSize, expect
 from pytest_django.live_server_helper import LiveServer
 
+from schoolbrug.consent.services import ensure_default_questions
 from schoolbrug.media.testing import private_storage_in
 from schoolbrug.sis.testing import PASSWORD, build_personas, link, make_group, make_guardian_account, make_pupil
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 @pytest.fixture
@@ -32,6 +34,7 @@ def school(transactional_db: Any, settings: Any, tmp_path: Path) -> SimpleNamesp
     pupil = make_pupil(personas.school, "Gijs", "Derde", personas.group7)
     personas.gert = make_guardian_account(personas.school, "gert@test.nl", "Gert", "Derde")
     link(personas.gert.record, pupil, "father")
+    ensure_default_questions(personas.school)  # no answers yet: no child may be photographed
     return personas
 
 
@@ -46,7 +49,7 @@ def phone(browser: Browser, live_server: LiveServer, email: str) -> Page:
     return page
 
 
-def photo(name: str, colour: str) -> dict[str, Any]:
+def photo(name: str, colour: str) -> FilePayload:
     out = io.BytesIO()
     Image.new("RGB", (800, 600), colour).save(out, format="JPEG")
     return {"name": name, "mimeType": "image/jpeg", "buffer": out.getvalue()}
@@ -64,6 +67,11 @@ def test_a_teacher_posts_photos_to_two_groups_and_sees_who_saw_it(
     teacher.locator("input[name=uploads]").set_input_files([photo("geit.jpg", "green"), photo("koe.jpg", "brown")])
     screenshot(teacher, "announcement-form")
     teacher.get_by_test_id("publish").click()
+    warning = teacher.get_by_test_id("consent-warning")
+    expect(warning).to_contain_text("Sam Bakker")
+    expect(warning).to_contain_text("Olivia Smit")
+    screenshot(teacher, "consent-warning")
+    teacher.get_by_test_id("publish-anyway").click()
     expect(teacher.locator(".post-card")).to_contain_text("kinderboerderij")
     expect(teacher.get_by_test_id("photo-link")).to_have_count(2)
     screenshot(teacher, "announcement-published")

@@ -7,23 +7,18 @@ the author. Unconfirmed uploads become orphans and the media app removes them af
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from django.core import signing
 
 from schoolbrug.accounts.models import Account
+from schoolbrug.consent.selectors import pupils_without_photo_consent
 from schoolbrug.media.models import StoredFile
 from schoolbrug.sis.models import Pupil
 
 from .models import Space
 
 SALT = "messaging.pending-uploads"
-
-
-def pupils_without_photo_consent(group_ids: Iterable[int]) -> list[Pupil]:
-    # INTEGRATION POINT (consent app): replaced by
-    # schoolbrug.consent.selectors.pupils_without_photo_consent once that app is merged.
-    return []
 
 
 def children_to_warn_about(spaces: Sequence[Space]) -> list[Pupil]:
