@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from schoolbrug.core import numbers
 from schoolbrug.core.forms import ModelMultipleIdChoiceField
 from schoolbrug.media.forms import MultipleFilesField
 from schoolbrug.media.services import MAX_FILES
@@ -103,6 +104,13 @@ class SchoolSpaceForm(forms.Form):
 
 
 class PostKindForm(forms.ModelForm):
+    weekly_target = numbers.IntegerField(
+        label=_("Posts per group per week"),
+        min_value=0,
+        max_value=20,
+        help_text=_("The school's agreed rhythm for this kind; 0 leaves it out of the communication overview."),
+    )
+
     class Meta:
         model = PostKind
         fields = ["name", "weekly_target"]
