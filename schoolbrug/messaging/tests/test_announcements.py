@@ -250,3 +250,42 @@ class GuardianHomeTests(SchoolTestCase):
         self.assertTrue(all(p.unseen for p in shown))
         self.assertEqual(shown[0].text, "Nieuw 5")
         self.assertNotContains(response, "Niet voor Sam")
+
+
+class QueryCountTests(SchoolTestCase):
+    def test_timeline_and_seen_pages_take_the_same_queries_with_more_posts_and_families(self) -> None:
+        from schoolbrug.core.testing import assert_same_query_count, count_queries
+        from schoolbrug.messaging.testing import add_families
+
+        made = post(self.tess, self.group3.space, self.group5.space)
+        paula = Client()
+        paula.force_login(self.paula.user)
+        tess = Client()
+        verified_login(tess, self.tess.user)
+        urls = [
+            (paula, reverse("messaging:timeline")),
+            (paula, reverse("messaging:space", args=[self.group3.space.pk])),
+            (tess, reverse("messaging:timeline")),
+        ]
+        seen_url = reverse("messaging:post-seen", args=[made.pk])
+        small = {url: None for _client, url in urls}
+        for client, url in urls:
+            client.get(url)  # first visit marks seen; compare steady visits
+            with count_queries() as counted:
+                client.get(url)
+            small[url] = counted  # type: ignore[assignment]
+        with count_queries() as seen_small:
+            tess.get(seen_url)
+        add_families(self.group3, 30, "extra")
+        for n in range(8):
+            post(self.tess, self.group3.space, self.school.spaces.get(kind="colleagues"), text=f"Bericht {n}")
+        big = post(self.tess, self.group3.space, self.group5.space)
+        for client, url in urls:
+            client.get(url)
+            with count_queries() as counted:
+                client.get(url)
+            assert_same_query_count(small[url], counted, url)  # type: ignore[arg-type]
+        with count_queries() as seen_large:
+            page = tess.get(reverse("messaging:post-seen", args=[big.pk]))
+        assert_same_query_count(seen_small, seen_large, "seen by")
+        self.assertEqual(len(page.context["families"]), 32)
