@@ -8,6 +8,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
+    path("more/", core_views.more, name="more"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("schoolbrug.accounts.urls")),
     path("staff/", include("schoolbrug.sis.urls")),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("staff/consent/", include("schoolbrug.consent.urls")),
     path("portal/", include("schoolbrug.portal.urls")),
     path("notifications/", include("schoolbrug.notifications.urls")),
+    path("messages/", include("schoolbrug.messaging.urls")),
     path("operator/", admin.site.urls),
     path("notifications/push/", include("schoolbrug.notifications.push.urls")),
     # At the root: a service worker controls only the paths below its own address.

@@ -136,6 +136,7 @@ def test_administrator_sets_up_the_portal_and_looks_as_a_guardian(
     expect(page.get_by_test_id("impersonation-banner")).to_be_visible()
     expect(page.get_by_test_id(f"child-tab-{school.sam.pk}")).to_be_visible()
     screenshot(page, "impersonating-dashboard")
+    page.get_by_test_id("nav-more").click()
     page.get_by_test_id("nav-portal-account").click()
     page.locator("input[name=link_communication_app]").check()
     page.get_by_test_id("preference-save").click()

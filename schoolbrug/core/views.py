@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -16,6 +16,17 @@ def home(request: HttpRequest) -> HttpResponse:
     if getattr(request.user, "is_guardian", False):
         return redirect("portal:home")
     return redirect("staff:overview")
+
+
+@login_required
+def more(request: HttpRequest) -> HttpResponse:
+    """The app shell's "More": everything that is not one of the main destinations."""
+    guardian = getattr(request.user, "is_guardian", False)
+    return render(
+        request,
+        "more.html",
+        {"base_template": "portal/portal_base.html" if guardian else "staff_base.html", "guardian": guardian},
+    )
 
 
 @require_GET

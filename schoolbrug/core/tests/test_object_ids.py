@@ -25,6 +25,9 @@ from schoolbrug.consent.models import ConsentQuestion
 from schoolbrug.core.converters import MAX_OBJECT_ID, ObjectIdConverter, parse_object_id
 from schoolbrug.core.forms import ModelMultipleIdChoiceField
 from schoolbrug.core.mail import OutgoingMail
+from schoolbrug.media.models import StoredFile
+from schoolbrug.messaging.models import Attachment, PostKind
+from schoolbrug.messaging.tests.helpers import post as announcement
 from schoolbrug.notifications.models import Notification, NotificationKind
 from schoolbrug.notifications.push.models import PushSubscription
 from schoolbrug.portal.models import ModuleSchedule
@@ -43,7 +46,7 @@ PORTAL_STAFF_PAGES = {"portal:settings-schedule-delete", "portal:letter-group-pd
 # Text parameters of routes that also take an id.
 TEXT_ARGUMENTS = {"target": "pupil", "field": "called_name"}
 # With valid ids these routes still answer 404: no image file in the test storage.
-NO_CONTENT_IN_TESTS = {"portal:dashboard-image", "staff:pupil-photo"}
+NO_CONTENT_IN_TESTS = {"portal:dashboard-image", "staff:pupil-photo", "messaging:author-photo", "messaging:file"}
 
 
 @dataclass
@@ -161,6 +164,16 @@ class HugeIdsAnswer404Tests(SchoolTestCase):
                 attachment_type="application/pdf",
                 attachment_name="brief.pdf",
             ).pk,
+            # Messaging: a group's space, a teacher's announcement in it, a kind of post of the school.
+            "space_id": cls.group3.space.pk,
+            "post_id": (posted := announcement(cls.tess, cls.group3.space)).pk,
+            "file_id": Attachment.objects.create(
+                post=posted,
+                file=StoredFile.objects.create(
+                    school=cls.school, kind="image", original_name="a.jpg", content_type="image/jpeg", size=1
+                ),
+            ).file_id,
+            "kind_id": PostKind.objects.filter(school=cls.school).first().pk,  # type: ignore[union-attr]
             # The route walk uses the administrator for every route outside the portal: his device.
             "question_id": ConsentQuestion.objects.create(school=cls.school, text="Foto's in de app?").pk,
             "subscription_id": PushSubscription.objects.create(

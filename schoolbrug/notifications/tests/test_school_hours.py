@@ -121,8 +121,8 @@ class OwnShellTests(SchoolTestCase):
         notify([self.paula.user], Event(kind="portal", title="Nieuw plan"))
         for name in ("notifications:list", "notifications:settings"):
             response = self.client.get(reverse(name))
-            self.assertContains(response, 'class="portal-nav"', msg_prefix=name)
-            self.assertContains(response, 'data-testid="nav-portal-account"', msg_prefix=name)
+            self.assertContains(response, 'class="portal-nav app-nav"', msg_prefix=name)
+            self.assertContains(response, 'data-testid="nav-more"', msg_prefix=name)
             self.assertNotContains(response, "section-nav", msg_prefix=name)
 
     def test_staff_keep_the_staff_menu_on_the_notification_pages(self) -> None:

@@ -7,6 +7,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.templatetags.static import static
 from django.urls import reverse
 
+from schoolbrug.messaging.selectors import newest_posts_for_child
+
 from ..feed import dashboard_feed
 from .common import PortalRequestContext, portal_page, render_portal
 
@@ -32,6 +34,7 @@ def home(request: HttpRequest, portal: PortalRequestContext) -> HttpResponse:
         children=children, portals=portal.portals, account=portal.account, kind=request.GET.get("type", "")
     )
     context = {
+        "posts": newest_posts_for_child(portal.account, selected) if selected else [],
         "selected": selected,
         "school": school,
         "modules": school_portal,

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from schoolbrug.accounts.models import Account
 from schoolbrug.consent.demo import load_demo_consent
+from schoolbrug.messaging.demo import load_demo_messaging
 from schoolbrug.notifications.demo import load_demo_notifications
 from schoolbrug.portal.demo import load_demo_portal
 from schoolbrug.records.demo import load_demo_records
@@ -49,6 +50,7 @@ class Command(BaseCommand):
                     load_demo_records(school)
                     load_demo_results(school)
                     load_demo_portal(school)
+                    load_demo_messaging(school)
                     load_demo_consent(school)
                     load_demo_app_reach(school)
                 load_demo_notifications(
