@@ -13,6 +13,7 @@ urlpatterns = [
     path("staff/file/", include("schoolbrug.records.urls")),
     path("portal/", include("schoolbrug.portal.urls")),
     path("notifications/", include("schoolbrug.notifications.urls")),
+    path("conversations/", include("schoolbrug.conversations.urls")),
     path("operator/", admin.site.urls),
     path("notifications/push/", include("schoolbrug.notifications.push.urls")),
     # At the root: a service worker controls only the paths below its own address.

@@ -1,0 +1,66 @@
+"""Events to open conversations over the channel layer: one group per person ("user.<id>"), never
+one big group per conversation or school, so a message costs one send per participant.
+
+Sent after the transaction commits: a socket never hears of a message the database rolled back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+from django.utils import formats, timezone
+
+from .models import Message
+from .selectors import public_name
+
+EVENT = "chat.event"
+END = "session.check"
+
+
+def user_group(account_id: int) -> str:
+    return f"user.{account_id}"
+
+
+def send_to(account_ids: Iterable[int], payload: dict[str, Any]) -> None:
+    ids = sorted(set(account_ids))
+    layer = get_channel_layer()
+    if layer is None or not ids:
+        return
+
+    def send() -> None:
+        for account_id in ids:
+            async_to_sync(layer.group_send)(user_group(account_id), {"type": EVENT, "payload": payload})
+
+    transaction.on_commit(send)
+
+
+def ask_sockets_to_check(account_id: int, ended_session: str | None = None) -> None:
+    """Logged out or switched off: each of the person's sockets checks its session and closes
+    when it is no longer valid (the socket of `ended_session` closes at once)."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    event = {"type": END, "ended_session": ended_session or ""}
+    transaction.on_commit(lambda: async_to_sync(layer.group_send)(user_group(account_id), event))
+
+
+def message_payload(message: Message) -> dict[str, Any]:
+    """What a client needs to show a message: the same shape over the socket and the refresh."""
+    return {
+        "type": "message",
+        "conversation": message.conversation_id,
+        "id": message.pk,
+        "client_id": str(message.client_id),
+        "sender_id": message.sender_id,
+        "sender": public_name(message.sender),
+        "body": message.body,
+        "time": formats.time_format(timezone.localtime(message.created_at), "H:i"),
+    }
+
+
+def read_payload(conversation_id: int, account_id: int, name: str, up_to: int) -> dict[str, Any]:
+    return {"type": "read", "conversation": conversation_id, "account_id": account_id, "name": name, "up_to": up_to}
