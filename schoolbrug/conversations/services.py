@@ -165,7 +165,9 @@ def set_paused(user: Account, conversation: Conversation, paused: bool) -> None:
 
 def _household(guardianship: Guardianship) -> str:
     guardian = guardianship.guardian
-    address = re.sub(r"\s+", "", f"{guardian.postcode}{guardian.house_number}{guardian.house_number_suffix}").upper()
+    # Guardians at the same address are one household; without an address each is his own.
+    parts = (guardian.street, guardian.house_number, guardian.house_number_suffix, guardian.postcode, guardian.city)
+    address = re.sub(r"\s+", "", "|".join(parts)).upper().strip("|")
     return address[:60] or f"guardian-{guardian.pk}"
 
 
