@@ -11,6 +11,7 @@ import datetime as dt
 import importlib
 import inspect
 import pkgutil
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ from django.urls.converters import IntConverter
 
 import schoolbrug
 from schoolbrug.accounts.two_factor.testing import verified_login
+from schoolbrug.conversations.services import start_conversation
 from schoolbrug.core.converters import MAX_OBJECT_ID, ObjectIdConverter, parse_object_id
 from schoolbrug.core.forms import ModelMultipleIdChoiceField
 from schoolbrug.core.mail import OutgoingMail
@@ -149,6 +151,17 @@ class HugeIdsAnswer404Tests(SchoolTestCase):
             # The route walk uses the administrator for every route outside the portal: his device.
             "subscription_id": PushSubscription.objects.create(
                 account=cls.ada.user, endpoint="https://fcm.googleapis.com/fcm/send/x", p256dh="x", auth="x"
+            ).pk,
+            # Conversations: the administrator's group conversation (so it can be left) in group 3.
+            "space_id": cls.group3.space.pk,
+            "conversation_id": start_conversation(
+                cls.ada.user,
+                cls.group3.space,
+                teachers=True,
+                people=[cls.paula.user],
+                title="Ouderavond",
+                body="Hallo",
+                client_id=uuid.uuid4(),
             ).pk,
         }
         cls.standardised_test_id = rd.standardised(cls.sam, cls.year, "Cito M3").test_id
