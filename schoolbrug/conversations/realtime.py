@@ -6,7 +6,8 @@ Sent after the transaction commits: a socket never hears of a message the databa
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import asyncio
+from collections.abc import Coroutine, Iterable
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -31,11 +32,11 @@ def send_to(account_ids: Iterable[int], payload: dict[str, Any]) -> None:
     if layer is None or not ids:
         return
 
-    def send() -> None:
+    async def send_all() -> None:
         for account_id in ids:
-            async_to_sync(layer.group_send)(user_group(account_id), {"type": EVENT, "payload": payload})
+            await layer.group_send(user_group(account_id), {"type": EVENT, "payload": payload})
 
-    transaction.on_commit(send)
+    transaction.on_commit(lambda: _run(send_all()))
 
 
 def ask_sockets_to_check(account_id: int, ended_session: str | None = None) -> None:
@@ -45,7 +46,22 @@ def ask_sockets_to_check(account_id: int, ended_session: str | None = None) -> N
     if layer is None:
         return
     event = {"type": END, "ended_session": ended_session or ""}
-    transaction.on_commit(lambda: async_to_sync(layer.group_send)(user_group(account_id), event))
+    transaction.on_commit(lambda: _run(layer.group_send(user_group(account_id), event)))
+
+
+async def _await(coroutine: Coroutine[Any, Any, None]) -> None:
+    await coroutine
+
+
+def _run(coroutine: Coroutine[Any, Any, None]) -> None:
+    """Run the send from sync code. Web requests and the consumer's database threads have no
+    event loop of their own; a thread that does (a test driving a browser) gets it as a task."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        async_to_sync(_await)(coroutine)
+        return
+    loop.create_task(coroutine)
 
 
 def message_payload(message: Message) -> dict[str, Any]:

@@ -77,8 +77,6 @@ def child_about(child: Pupil, *, account: Account) -> About:
     )
 
 
-
-
 def correctable_guardian_ids(guardian_records: Sequence[Guardian], children: Sequence[Pupil]) -> set[int]:
     """The guardian's own records he may propose corrections to: those linked to a child he
     reaches (without access right there is no portal data of his to correct). The account page

@@ -13,7 +13,8 @@ from asgiref.testing import ApplicationCommunicator
 class SocketClient(ApplicationCommunicator):
     def __init__(self, application: Any, path: str, headers: list[tuple[bytes, bytes]]) -> None:
         super().__init__(
-            application, {"type": "websocket", "path": path, "query_string": b"", "headers": headers, "subprotocols": []}
+            application,
+            {"type": "websocket", "path": path, "query_string": b"", "headers": headers, "subprotocols": []},
         )
 
     async def connect(self, timeout: float = 3) -> tuple[bool, Any]:

@@ -12,4 +12,3 @@ from .models import PushSubscription
 def subscriptions_of(account: Account) -> QuerySet[PushSubscription]:
     """The devices an account may see and remove: its own, nobody else's."""
     return PushSubscription.objects.filter(account=account)
-

@@ -70,6 +70,7 @@ class IdCase:
     visible: dict[str, Any] | None = field(default=None)
     visible_method: str = "get"
 
+
 DIRK_DATA = ("06 22222222", "dirk@test.nl", "Dirk", "Singel", "Zutphen")
 
 

@@ -133,10 +133,11 @@
   function connect() {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
     try { socket = new WebSocket(`${scheme}//${location.host}${chat.dataset.socket}`); } catch (e) { startRefreshing(); return; }
-    socket.addEventListener("open", () => { retryMs = 1000; stopRefreshing(); refresh(); });
+    socket.addEventListener("open", () => { retryMs = 1000; chat.dataset.live = "on"; stopRefreshing(); refresh(); });
     socket.addEventListener("message", handle);
     socket.addEventListener("close", (event) => {
       socket = null;
+      chat.dataset.live = "off";
       // A send that got no answer may be tried again: with the same client id, so never twice.
       if (form && pending) form.querySelector("button[type=submit]").disabled = false;
       startRefreshing();

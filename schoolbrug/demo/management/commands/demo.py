@@ -9,12 +9,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from schoolbrug.accounts.models import Account
+from schoolbrug.conversations.demo import load_demo_conversations
 from schoolbrug.notifications.demo import load_demo_notifications
 from schoolbrug.portal.demo import load_demo_portal
 from schoolbrug.records.demo import load_demo_records
 from schoolbrug.records.demo_results import load_demo_results
 from schoolbrug.sis.demo import DEMO_PASSWORD, build_demo
-from schoolbrug.sis.demo.schools import GUARDIAN_EMAILS, STAFF_EMAILS
+from schoolbrug.sis.demo.schools import GUARDIAN_EMAILS, PARENT_EMAIL, STAFF_EMAILS, TEACHER_EMAIL
 from schoolbrug.sis.models import School
 
 # Schools whose pupil file and portal get demo content (the benchmark schools stay bare).
@@ -47,6 +48,7 @@ class Command(BaseCommand):
                     load_demo_records(school)
                     load_demo_results(school)
                     load_demo_portal(school)
+                    load_demo_conversations(school, TEACHER_EMAIL, PARENT_EMAIL)
                 load_demo_notifications(
                     Account.objects.filter(email__in=(*GUARDIAN_EMAILS, *STAFF_EMAILS), is_active=True)
                 )
