@@ -19,6 +19,7 @@ from .models import Message
 from .selectors import public_name
 
 EVENT = "chat.event"
+_pending: set[asyncio.Task[None]] = set()
 END = "session.check"
 
 
@@ -61,7 +62,9 @@ def _run(coroutine: Coroutine[Any, Any, None]) -> None:
     except RuntimeError:
         async_to_sync(_await)(coroutine)
         return
-    loop.create_task(coroutine)
+    task = loop.create_task(coroutine)
+    _pending.add(task)  # a task nobody holds may be collected before it ran
+    task.add_done_callback(_pending.discard)
 
 
 def message_payload(message: Message) -> dict[str, Any]:
