@@ -36,7 +36,7 @@ def layer(request: pytest.FixtureRequest) -> Iterator[str]:
     if request.param == "redis":
         if not settings.REDIS_URL:
             pytest.skip("the Redis channel layer needs REDIS_URL (as in production)")
-        layers = settings.CHANNEL_LAYERS  # the production configuration itself
+        layers: dict[str, Any] = settings.CHANNEL_LAYERS  # the production configuration itself
     else:
         layers = IN_MEMORY
     with override_settings(CHANNEL_LAYERS=layers):

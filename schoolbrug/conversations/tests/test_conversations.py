@@ -7,6 +7,7 @@ import datetime as dt
 import uuid
 
 import time_machine
+from django.http.response import HttpResponseBase
 from django.test import Client
 from django.urls import reverse
 
@@ -15,14 +16,19 @@ from schoolbrug.accounts.two_factor.testing import verified_login
 from schoolbrug.conversations import services
 from schoolbrug.conversations.models import MESSAGE_MAX, Conversation, Message, Participant, SchoolChatSettings
 from schoolbrug.conversations.selectors import conversations_visible_to
+from schoolbrug.messaging.models import Space
 from schoolbrug.notifications.models import Notification, NotificationKind, QuietHours
-from schoolbrug.sis.models import GroupStaff
+from schoolbrug.sis.models import GroupStaff, Pupil
 from schoolbrug.sis.testing import Persona, SchoolTestCase, link, make_guardian_account, make_pupil, make_staff_account
 
 from .helpers import add_second_family, group_settings, say, with_teachers
 
 
 class ConversationTestCase(SchoolTestCase):
+    space3: Space
+    noor: Pupil
+    mira: Persona
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -79,7 +85,7 @@ class VisibilityTests(ConversationTestCase):
 
 
 class StartingTests(ConversationTestCase):
-    def start(self, persona: Persona, **data: object) -> object:
+    def start(self, persona: Persona, **data: object) -> HttpResponseBase:
         payload = {"body": "Hallo", "client_id": str(uuid.uuid4()), **data}
         return self.login(persona).post(reverse("conversations:start-in-space", args=[self.space3.pk]), payload)
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from schoolbrug.accounts.two_factor.testing import verified_login
 from schoolbrug.conversations import services
-from schoolbrug.conversations.models import Message
+from schoolbrug.conversations.models import Conversation, Message
 from schoolbrug.sis.testing import Persona, SchoolTestCase
 
 from .helpers import add_second_family, group_settings, with_teachers
@@ -20,6 +20,10 @@ SPACE_ROUTES = ("start-in-space", "group-settings", "families")
 
 
 class PrivacyMatrixTests(SchoolTestCase):
+    mira: Persona
+    group_chat: Conversation
+    otto_chat: Conversation
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
