@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass, field
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -37,6 +38,26 @@ FRAME_MAX = MESSAGE_MAX * 6 + 1024
 CLOSE_NOT_ALLOWED = 4403
 
 
+@dataclass(frozen=True)
+class Command:
+    kind: str
+    up_to: int = 0
+    body: str = ""
+    client_id: uuid.UUID | None = None
+
+
+@dataclass
+class Outcome:
+    frames: list[dict[str, Any]] = field(default_factory=list)
+    close: bool = False
+    typing_to: set[int] = field(default_factory=set)
+    name: str = ""
+
+
+def _error(text: str, **extra: Any) -> dict[str, Any]:
+    return {"type": "error", "error": text, **extra}
+
+
 class ConversationConsumer(AsyncWebsocketConsumer):
     conversation_id: int
     account_id: int | None = None
@@ -60,82 +81,69 @@ class ConversationConsumer(AsyncWebsocketConsumer):
     # --- from the browser -------------------------------------------------------------------
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        user = await self._current_user()
-        if user is None or user.pk != self.account_id:
+        # One trip to the database thread per frame: who is this now, may he still, and the work.
+        outcome = await self._act(self._parse(text_data))
+        for frame in outcome.frames:
+            await self.send(text_data=json.dumps(frame))
+        for account_id in outcome.typing_to:
+            payload = {"type": "typing", "conversation": self.conversation_id, "name": outcome.name}
+            await self.channel_layer.group_send(user_group(account_id), {"type": "chat.event", "payload": payload})
+        if outcome.close:
             await self.close(code=CLOSE_NOT_ALLOWED)
-            return
-        if not await self._sees(user):
-            await self._error(_("This conversation is not available to you any more."))
-            await self.close(code=CLOSE_NOT_ALLOWED)
-            return
-        frame = self._parse(text_data)
-        if frame is None:
-            await self._error(_("This message was not understood."))
-            return
-        kind = frame.get("type")
-        if kind == "message":
-            await self._message(user, frame)
-        elif kind == "read":
-            up_to = frame.get("up_to")
-            if not isinstance(up_to, int) or isinstance(up_to, bool) or up_to < 0:
-                await self._error(_("This message was not understood."))
-                return
-            await self._read(user, up_to)
-        elif kind == "typing":
-            await self._typing(user)
-        else:
-            await self._error(_("This message was not understood."))
 
-    def _parse(self, text_data: str | None) -> dict[str, Any] | None:
+    def _parse(self, text_data: str | None) -> Command | None:
+        """The frame as a command, or None when it is not one we understand (checked before any
+        database work)."""
         if text_data is None or len(text_data) > FRAME_MAX:
             return None
         try:
             frame = json.loads(text_data)
         except ValueError:
             return None
-        return frame if isinstance(frame, dict) else None
-
-    async def _message(self, user: Account, frame: dict[str, Any]) -> None:
-        body, raw_id = frame.get("body"), frame.get("client_id")
-        try:
-            client_id = uuid.UUID(str(raw_id)) if isinstance(raw_id, str) else None
-        except ValueError:
-            client_id = None
-        if not isinstance(body, str) or client_id is None:
-            await self._error(_("This message was not understood."))
-            return
-        try:
-            message_id = await self._send(user, body, client_id)
-        except ValidationError as error:
-            await self._error(" ".join(error.messages), client_id=str(client_id))
-            return
-        await self.send(text_data=json.dumps({"type": "ack", "client_id": str(client_id), "id": message_id}))
+        if not isinstance(frame, dict):
+            return None
+        kind = frame.get("type")
+        if kind == "typing":
+            return Command("typing")
+        if kind == "read":
+            up_to = frame.get("up_to")
+            if isinstance(up_to, int) and not isinstance(up_to, bool) and up_to >= 0:
+                return Command("read", up_to=up_to)
+            return None
+        if kind == "message":
+            body, raw_id = frame.get("body"), frame.get("client_id")
+            try:
+                client_id = uuid.UUID(raw_id) if isinstance(raw_id, str) else None
+            except ValueError:
+                return None
+            if isinstance(body, str) and client_id is not None:
+                return Command("message", body=body, client_id=client_id)
+        return None
 
     @database_sync_to_async
-    def _send(self, user: Account, body: str, client_id: uuid.UUID) -> int:
+    def _act(self, command: Command | None) -> Outcome:
+        user = self._current_user_now()
+        if user is None or user.pk != self.account_id:
+            return Outcome(close=True)
         with override(self.language):
-            conversation = get_conversation_for_user_or_404(user, self.conversation_id)
-            message, _created = services.send_message(user, conversation, body, client_id)
-            return message.pk
-
-    @database_sync_to_async
-    def _read(self, user: Account, up_to: int) -> None:
-        conversation = get_conversation_for_user_or_404(user, self.conversation_id)
-        services.mark_read(user, conversation, up_to)
-
-    async def _typing(self, user: Account) -> None:
-        # Never stored: straight to the others' sockets.
-        ids = await database_sync_to_async(self._others)(user)
-        payload = {"type": "typing", "conversation": self.conversation_id, "name": public_name(user)}
-        for account_id in ids:
-            await self.channel_layer.group_send(user_group(account_id), {"type": "chat.event", "payload": payload})
-
-    def _others(self, user: Account) -> set[int]:
-        conversation = get_conversation_for_user_or_404(user, self.conversation_id)
-        return recipient_ids(conversation) - {user.pk}
-
-    async def _error(self, text: str, **extra: Any) -> None:
-        await self.send(text_data=json.dumps({"type": "error", "error": text, **extra}))
+            try:
+                conversation = get_conversation_for_user_or_404(user, self.conversation_id)
+            except Http404:
+                return Outcome([_error(_("This conversation is not available to you any more."))], close=True)
+            if command is None:
+                return Outcome([_error(_("This message was not understood."))])
+            if command.kind == "typing":
+                # Never stored: straight to the others' sockets.
+                return Outcome(typing_to=recipient_ids(conversation) - {user.pk}, name=public_name(user))
+            if command.kind == "read":
+                services.mark_read(user, conversation, command.up_to)
+                return Outcome()
+            assert command.client_id is not None
+            try:
+                message, _created = services.send_message(user, conversation, command.body, command.client_id)
+            except ValidationError as error:
+                return Outcome([_error(" ".join(error.messages), client_id=str(command.client_id))])
+            return Outcome([{"type": "ack", "client_id": str(command.client_id), "id": message.pk}])
 
     # --- from the channel layer -------------------------------------------------------------
 
@@ -157,6 +165,9 @@ class ConversationConsumer(AsyncWebsocketConsumer):
 
     @database_sync_to_async
     def _current_user(self) -> Account | None:
+        return self._current_user_now()
+
+    def _current_user_now(self) -> Account | None:
         """The account of the socket's session as it is now: None when the session was ended
         (logout), the account switched off, the password changed, or a staff member with an
         authenticator app has not passed his second factor in this session."""
