@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "schoolbrug.records",
     "schoolbrug.notifications",
     "schoolbrug.notifications.push",
+    "schoolbrug.media",
     "schoolbrug.messaging",
     "schoolbrug.conversations",
     "schoolbrug.portal",
@@ -254,6 +255,22 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "schoolbrug" / "static"]
 MEDIA_ROOT = Path(os.environ.get("SCHOOLBRUG_MEDIA_ROOT", VAR_DIR / "media"))
+# Photos and files of announcements and conversations (schoolbrug.media, docs/decisions/0021):
+# a storage of their own with no URL; every file is served by a view after its permission check.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT / "private", "base_url": None},
+    },
+}
+SCHOOLBRUG_MEDIA_MAX_FILE_BYTES = env_int("SCHOOLBRUG_MEDIA_MAX_FILE_BYTES", 20 * 1024 * 1024, minimum=1024)
+# 50 megapixels: an iPhone's 48 MP photo passes, a decompression bomb does not.
+SCHOOLBRUG_MEDIA_MAX_PIXELS = env_int("SCHOOLBRUG_MEDIA_MAX_PIXELS", 50_000_000, minimum=1_000_000)
+# Production behind nginx: the internal location that serves MEDIA_ROOT/private, e.g.
+# "/internal-media/"; the app then answers with X-Accel-Redirect instead of the bytes.
+SCHOOLBRUG_MEDIA_ACCEL_REDIRECT = os.environ.get("SCHOOLBRUG_MEDIA_ACCEL_REDIRECT", "").strip()
 # The embedded default serves the static files straight from the apps (nothing to collect, never
 # stale after an update). Production serves the hashed, compressed copies that `collectstatic`
 # writes to STATIC_ROOT: `manage.py run` collects them when they are missing or out of date, and
@@ -345,10 +362,7 @@ if PRODUCTION:
     if not SECURE_HSTS_PRELOAD:
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    STORAGES = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-    }
+    STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 
 # Activation and password reset tokens in request paths are masked (schoolbrug.core.logging) on the
 # console handler and on every logger that writes paths. The latter lose their own handlers here

@@ -22,9 +22,9 @@ ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP")
 # Far above any real school picture and far below what could exhaust a worker's memory.
 MAX_SIDE = 4096
 MAX_BYTES = 5 * 1024 * 1024
-# Pillow refuses to open larger images at all (DecompressionBombError at twice this value);
-# 4096 x 4096 is the largest we accept anyway, so nothing legitimate is lost.
-Image.MAX_IMAGE_PIXELS = min(Image.MAX_IMAGE_PIXELS or MAX_SIDE * MAX_SIDE, MAX_SIDE * MAX_SIDE)
+# The sides are checked from the header below, before any pixel is decoded. Pillow's global
+# MAX_IMAGE_PIXELS is left at its default: photos (schoolbrug.media) have a larger limit of
+# their own, and a lower global would refuse them with Pillow's error instead.
 
 
 def random_png_name() -> str:
