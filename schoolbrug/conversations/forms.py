@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from schoolbrug.accounts.models import Account
 from schoolbrug.core.forms import ModelMultipleIdChoiceField
+from schoolbrug.media.forms import MultipleFilesField
 from schoolbrug.messaging.selectors import member_accounts_of
 
 from .models import MESSAGE_MAX, TITLE_MAX, GroupChatSettings, SchoolChatSettings
@@ -28,8 +29,20 @@ class MessageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"max_length": _("A message can be at most %(limit_value)d characters.")},
     )
+    attachments = MultipleFilesField(label=_("Photos and documents"))
     # Made when the form is shown: sending the same form twice stores one message.
     client_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Text, photos or both: an empty text is fine when something is attached.
+        self.fields["body"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("body") or "").strip() and not data.get("attachments") and "body" not in self.errors:
+            self.add_error("body", _("Write a message first."))
+        return data
 
 
 class StartForm(forms.Form):

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from schoolbrug.media.models import StoredFile
 from schoolbrug.messaging.models import Space
 from schoolbrug.sis.models import Group, Pupil, School, SchoolYear
 
@@ -158,3 +159,18 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return self.body[:40]
+
+
+class Attachment(models.Model):
+    """A photo or document sent with a message: served only through the conversation's own
+    visibility selector (views.attachment), never by a public URL."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.OneToOneField(StoredFile, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.file.original_name

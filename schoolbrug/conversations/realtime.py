@@ -13,6 +13,7 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+from django.urls import reverse
 from django.utils import formats, timezone
 
 from .models import Message
@@ -78,7 +79,21 @@ def message_payload(message: Message) -> dict[str, Any]:
         "sender": public_name(message.sender),
         "body": message.body,
         "time": formats.time_format(timezone.localtime(message.created_at), "H:i"),
+        "attachments": [
+            {
+                "url": attachment_url(message.conversation_id, a.file_id),
+                "thumbnail": attachment_url(message.conversation_id, a.file_id, "thumbnail"),
+                "name": a.file.original_name,
+                "image": a.file.is_image,
+            }
+            for a in message.attachments.all()
+        ],
     }
+
+
+def attachment_url(conversation_id: int, file_id: int, rendition: str = "") -> str:
+    url = reverse("conversations:file", args=[conversation_id, file_id])
+    return f"{url}?rendition={rendition}" if rendition else url
 
 
 def read_payload(conversation_id: int, account_id: int, name: str, up_to: int) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from schoolbrug.notifications.selectors import not_available_until
 from schoolbrug.sis.models import GroupStaff
 from schoolbrug.sis.policies import guardianships_reaching_app, staff_member_of
 
-from .models import Conversation, Message, Participant
+from .models import Attachment, Conversation, Message, Participant
 
 Actor = Account | AnonymousUser
 PAGE_SIZE = 30
@@ -154,7 +154,11 @@ class MessagePage:
 def message_page(conversation: Conversation, before: int | None = None, after: int | None = None) -> MessagePage:
     """A page of messages, oldest first: the latest ones, those `before` an id (paging back), or
     all `after` an id (the refresh when the socket is down)."""
-    messages = Message.objects.filter(conversation=conversation).select_related("sender")
+    messages = (
+        Message.objects.filter(conversation=conversation)
+        .select_related("sender")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.select_related("file")))
+    )
     if after is not None:
         rows = list(messages.filter(id__gt=after).order_by("id")[: PAGE_SIZE * 4])
         return MessagePage(rows, None)
@@ -198,3 +202,10 @@ def unavailable_staff(conversation: Conversation, viewer: Account, members: list
         if until is not None:
             result.append(Unavailable(public_name(account), until))
     return result
+
+
+def get_attachment_or_404(conversation: Conversation, file_id: int) -> Attachment:
+    """A file of a conversation the caller already got through `get_conversation_for_user_or_404`."""
+    return get_object_or_404(
+        Attachment.objects.select_related("file"), message__conversation=conversation, file_id=file_id
+    )

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
+from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -14,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schoolbrug.accounts.models import Account
+from schoolbrug.media.models import StoredFile
+from schoolbrug.media.services import mark_attached, store_uploads
 from schoolbrug.messaging.models import Space
 from schoolbrug.notifications.models import NotificationKind
 from schoolbrug.notifications.planning import Event
@@ -22,7 +26,7 @@ from schoolbrug.sis.models import Guardianship, Placement, Pupil
 from schoolbrug.sis.policies import guardianships_reaching_app
 
 from . import policies, realtime
-from .models import MESSAGE_MAX, TITLE_MAX, Conversation, Message, Participant, SchoolChatSettings
+from .models import MESSAGE_MAX, TITLE_MAX, Attachment, Conversation, Message, Participant, SchoolChatSettings
 from .selectors import public_name, recipient_ids
 
 
@@ -48,17 +52,40 @@ def participant_row(user: Account, conversation: Conversation) -> Participant:
     return row
 
 
-def send_message(user: Account, conversation: Conversation, body: str, client_id: uuid.UUID) -> tuple[Message, bool]:
-    """Store and deliver one message; a repeat with the same `client_id` returns the first one."""
+def send_message(
+    user: Account,
+    conversation: Conversation,
+    body: str,
+    client_id: uuid.UUID,
+    files: Sequence[IO[bytes]] = (),
+) -> tuple[Message, bool]:
+    """Store and deliver one message (text, photos, documents); a repeat with the same
+    `client_id` returns the first one and stores nothing."""
     existing = Message.objects.filter(conversation=conversation, sender=user, client_id=client_id).first()
     if existing is not None:
         return existing, False
     if not policies.may_post(user, conversation):
         raise ValidationError(_("Replies are paused in this conversation."), code="paused")
-    body = clean_body(body)
+    body = clean_body(body) if body.strip() or not files else body.strip()
+    kinds: tuple[str, ...] = (StoredFile.Kind.IMAGE, StoredFile.Kind.DOCUMENT)
+    if not policies.may_share_photos(user, conversation):
+        kinds = (StoredFile.Kind.DOCUMENT,)
     try:
         with transaction.atomic():
             message = Message.objects.create(conversation=conversation, sender=user, client_id=client_id, body=body)
+            if files:
+                try:
+                    stored = store_uploads(files, school=conversation.school, uploaded_by=user, allowed_kinds=kinds)
+                except ValidationError as error:
+                    if StoredFile.Kind.IMAGE not in kinds and any(e.code == "not_allowed" for e in error.error_list):
+                        raise ValidationError(
+                            _("Guardians cannot share photos in this group conversation."), code="photos_off"
+                        ) from error
+                    raise
+                Attachment.objects.bulk_create(
+                    Attachment(message=message, file=f, position=n) for n, f in enumerate(stored)
+                )
+                mark_attached(stored)
     except IntegrityError:
         # The same send arrived twice at once (two tabs, a retry racing its original).
         return Message.objects.get(conversation=conversation, sender=user, client_id=client_id), False
@@ -74,7 +101,7 @@ def send_message(user: Account, conversation: Conversation, body: str, client_id
             Event(
                 kind=NotificationKind.CONVERSATION,
                 title=(_("New message from %(name)s") % {"name": public_name(user)})[:120],
-                text=body[:300],
+                text=body[:300] or _("Sent a photo or document."),
                 link=reverse("conversations:detail", args=[conversation.pk]),
                 space_key=f"conversation:{conversation.pk}",
                 dedupe_key=f"conversation-message:{message.pk}",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<id:conversation_id>/", views.detail, name="detail"),
     path("<id:conversation_id>/send/", views.send, name="send"),
     path("<id:conversation_id>/updates/", views.updates, name="updates"),
+    path("<id:conversation_id>/files/<id:file_id>/", views.attachment, name="file"),
     path("<id:conversation_id>/leave/", views.leave, name="leave"),
     path("<id:conversation_id>/pause/", views.pause, name="pause"),
 ]

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from schoolbrug.accounts.models import Account
 from schoolbrug.core.confirm import confirmation_page, is_confirmed
 from schoolbrug.core.converters import parse_object_id
+from schoolbrug.media.serving import serve_stored_file
 from schoolbrug.messaging.models import Space
 from schoolbrug.messaging.selectors import get_space_for_user_or_404
 from schoolbrug.sis.policies import communication_admin_of, require_communication_admin
@@ -172,11 +174,15 @@ def _wants_json(request: HttpRequest) -> bool:
 def send(request: HttpRequest, conversation_id: int) -> HttpResponse:
     account = _account(request)
     conversation = selectors.get_conversation_for_user_or_404(account, conversation_id)
-    form = MessageForm(request.POST)
+    form = MessageForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             message, _created = services.send_message(
-                account, conversation, form.cleaned_data["body"], form.cleaned_data["client_id"]
+                account,
+                conversation,
+                form.cleaned_data["body"] or "",
+                form.cleaned_data["client_id"],
+                form.cleaned_data["attachments"],
             )
         except ValidationError as error:
             form.add_error("body", error)
@@ -189,6 +195,19 @@ def send(request: HttpRequest, conversation_id: int) -> HttpResponse:
         return JsonResponse({"type": "error", "error": " ".join(errors)}, status=400)
     context = _page_context(request, account, conversation, form)
     return render(request, "conversations/detail.html", context, status=400)
+
+
+@login_required
+@require_GET
+def attachment(request: HttpRequest, conversation_id: int, file_id: int) -> HttpResponseBase:
+    """A photo or document of a message: only after the conversation selector found the caller a
+    participant (404 otherwise, as for a missing file)."""
+    conversation = selectors.get_conversation_for_user_or_404(_account(request), conversation_id)
+    found = selectors.get_attachment_or_404(conversation, file_id)
+    rendition = request.GET.get("rendition", "original")
+    if rendition not in ("original", "screen", "thumbnail"):
+        raise Http404
+    return serve_stored_file(request, found.file, rendition=rendition)  # type: ignore[arg-type]
 
 
 @login_required

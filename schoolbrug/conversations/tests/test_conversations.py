@@ -7,6 +7,7 @@ import datetime as dt
 import uuid
 
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http.response import HttpResponseBase
 from django.test import Client
 from django.urls import reverse
@@ -16,6 +17,8 @@ from schoolbrug.accounts.two_factor.testing import verified_login
 from schoolbrug.conversations import services
 from schoolbrug.conversations.models import MESSAGE_MAX, Conversation, Message, Participant, SchoolChatSettings
 from schoolbrug.conversations.selectors import conversations_visible_to
+from schoolbrug.media.models import StoredFile
+from schoolbrug.media.testing import jpeg_upload, pdf_upload
 from schoolbrug.messaging.models import Space
 from schoolbrug.notifications.models import Notification, NotificationKind, QuietHours
 from schoolbrug.sis.models import GroupStaff, Pupil
@@ -364,3 +367,70 @@ class QueryCountTests(ConversationTestCase):
         )
         self.assertEqual(self.queries(reverse("conversations:list"), client), small_list)
         self.assertEqual(self.queries(reverse("conversations:detail", args=[first.pk]), client), small_page)
+
+
+class AttachmentTests(ConversationTestCase):
+    def setUp(self) -> None:
+        self.conversation = with_teachers(self.paula, self.space3, "Kijk")
+
+    def send(
+        self, persona: Persona, conversation: Conversation, *files: object, client_id: str = ""
+    ) -> HttpResponseBase:
+        data = {"body": "", "client_id": client_id or str(uuid.uuid4()), "attachments": list(files)}
+        return self.login(persona).post(reverse("conversations:send", args=[conversation.pk]), data)
+
+    def test_photos_and_documents_are_served_only_to_participants(self) -> None:
+        response = self.send(self.paula, self.conversation, jpeg_upload("tekening.jpg"), pdf_upload("brief.pdf"))
+        self.assertEqual(response.status_code, 302)
+        message = Message.objects.latest("id")
+        photo, document = (a.file for a in message.attachments.all())
+        url = reverse("conversations:file", args=[self.conversation.pk, photo.pk])
+        shown = self.login(self.tess).get(url)
+        self.assertEqual((shown.status_code, shown["Content-Type"]), (200, "image/jpeg"))
+        self.assertEqual(self.login(self.tess).get(url, {"rendition": "thumbnail"}).status_code, 200)
+        self.assertEqual(self.login(self.tess).get(url, {"rendition": "../x"}).status_code, 404)
+        download = self.login(self.paula).get(reverse("conversations:file", args=[self.conversation.pk, document.pk]))
+        self.assertIn("attachment", download["Content-Disposition"])
+        for outsider in (self.mira, self.dirk, self.otto, self.wim):
+            self.assertEqual(self.login(outsider).get(url).status_code, 404)
+        # A file of this conversation asked through another one the person does see: 404.
+        other = with_teachers(self.mira, self.space3, "Andere vraag")
+        self.assertEqual(
+            self.login(self.mira).get(reverse("conversations:file", args=[other.pk, photo.pk])).status_code, 404
+        )
+        page = self.login(self.tess).get(reverse("conversations:detail", args=[self.conversation.pk]))
+        self.assertContains(page, "brief.pdf")
+        self.assertContains(page, f"{url}?rendition=thumbnail")
+
+    def test_photos_where_photos_are_off_are_refused_and_nothing_is_stored(self) -> None:
+        rules = group_settings(self.space3, guardians_may_start_with_each_other=True, guardians_may_share_photos=False)
+        rules.contact_parents.add(self.paula.account)
+        group = services.start_conversation(
+            self.paula.account,
+            self.space3,
+            teachers=True,
+            people=[self.mira.account],
+            title="Excursie",
+            body="Wie rijdt?",
+            client_id=uuid.uuid4(),
+        )
+        before = (Message.objects.count(), StoredFile.objects.count())
+        response = self.send(self.mira, group, jpeg_upload(), pdf_upload())
+        self.assertContains(response, "geen foto&#x27;s delen", status_code=400)
+        self.assertEqual((Message.objects.count(), StoredFile.objects.count()), before)
+        # Documents are still fine, and staff may share photos.
+        self.assertEqual(self.send(self.mira, group, pdf_upload()).status_code, 302)
+        self.assertEqual(self.send(self.tess, group, jpeg_upload()).status_code, 302)
+
+    def test_a_file_that_is_not_a_photo_or_document_is_refused(self) -> None:
+        fake = SimpleUploadedFile("foto.jpg", b"just text", content_type="image/jpeg")
+        response = self.send(self.paula, self.conversation, fake)
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(StoredFile.objects.count(), 0)
+
+    def test_resending_with_files_stores_them_once(self) -> None:
+        client_id = str(uuid.uuid4())
+        self.send(self.paula, self.conversation, jpeg_upload(), client_id=client_id)
+        self.send(self.paula, self.conversation, jpeg_upload(), client_id=client_id)
+        self.assertEqual(StoredFile.objects.count(), 1)
+        self.assertEqual(Message.objects.filter(conversation=self.conversation).count(), 2)

@@ -22,10 +22,12 @@ from django.urls.converters import IntConverter
 
 import schoolbrug
 from schoolbrug.accounts.two_factor.testing import verified_login
+from schoolbrug.conversations.models import Attachment, Message
 from schoolbrug.conversations.services import start_conversation
 from schoolbrug.core.converters import MAX_OBJECT_ID, ObjectIdConverter, parse_object_id
 from schoolbrug.core.forms import ModelMultipleIdChoiceField
 from schoolbrug.core.mail import OutgoingMail
+from schoolbrug.media.models import StoredFile
 from schoolbrug.notifications.models import Notification, NotificationKind
 from schoolbrug.notifications.push.models import PushSubscription
 from schoolbrug.portal.models import ModuleSchedule
@@ -44,7 +46,7 @@ PORTAL_STAFF_PAGES = {"portal:settings-schedule-delete"}
 # Text parameters of routes that also take an id.
 TEXT_ARGUMENTS = {"target": "pupil", "field": "called_name"}
 # With valid ids these routes still answer 404: no image file in the test storage.
-NO_CONTENT_IN_TESTS = {"portal:dashboard-image", "staff:pupil-photo"}
+NO_CONTENT_IN_TESTS = {"portal:dashboard-image", "staff:pupil-photo", "conversations:file"}
 
 
 @dataclass
@@ -164,6 +166,12 @@ class HugeIdsAnswer404Tests(SchoolTestCase):
                 client_id=uuid.uuid4(),
             ).pk,
         }
+        # A photo row of that conversation (no bytes in the test storage, hence NO_CONTENT_IN_TESTS).
+        photo = StoredFile.objects.create(
+            school=cls.school, kind=StoredFile.Kind.IMAGE, original_name="foto.jpg", content_type="image/jpeg", size=1
+        )
+        Attachment.objects.create(message=Message.objects.get(conversation_id=cls.valid["conversation_id"]), file=photo)
+        cls.valid["file_id"] = photo.pk
         cls.standardised_test_id = rd.standardised(cls.sam, cls.year, "Cito M3").test_id
         # Only its creator may remove a test, and only while it has no results.
         cls.removable_test_id = StandardisedTest.objects.create(

@@ -61,6 +61,23 @@
     const body = document.createElement("p");
     body.className = "body";
     body.textContent = m.body;
+    const files = document.createElement("ul");
+    files.className = "attachments";
+    (m.attachments || []).forEach((a) => {
+      const item = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = a.url;
+      if (a.image) {
+        const img = document.createElement("img");
+        img.src = a.thumbnail;
+        img.alt = `${chat.dataset.textPhoto} ${a.name}`;
+        link.append(img);
+      } else {
+        link.textContent = a.name;
+      }
+      item.append(link);
+      files.append(item);
+    });
     const meta = document.createElement("small");
     meta.className = "muted";
     meta.textContent = m.time;
@@ -71,7 +88,9 @@
       state.textContent = readState(m.id);
       meta.append(" · ", state);
     }
-    li.append(body, meta);
+    if (m.body) li.append(body);
+    if (files.children.length) li.append(files);
+    li.append(meta);
     list.append(li);
     li.scrollIntoView({ block: "nearest" });
     if (!mine) {
@@ -150,12 +169,15 @@
   // --- sending ---
   function clientIdField() { return form.querySelector('input[name="client_id"]'); }
   function bodyField() { return form.querySelector('textarea[name="body"]'); }
+  function filesField() { return form.querySelector('input[name="attachments"]'); }
   let pending = null;
 
   function sent(clientId) {
     if (pending !== clientId) return;
     pending = null;
     bodyField().value = "";
+    const picker = filesField();
+    if (picker) picker.value = "";
     clientIdField().value = newClientId();
     form.querySelector("button[type=submit]").disabled = false;
   }
@@ -185,12 +207,15 @@
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       const body = bodyField().value;
-      if (!body.trim()) return;
+      const picker = filesField();
+      const withFiles = picker && picker.files.length > 0;
+      if (!body.trim() && !withFiles) return;
       const old = form.querySelector(".chat-error");
       if (old) old.remove();
       pending = clientIdField().value;
       form.querySelector("button[type=submit]").disabled = true;
-      if (socket && socket.readyState === WebSocket.OPEN) {
+      // Files go over HTTP (the upload checks); text alone over the socket when it is open.
+      if (!withFiles && socket && socket.readyState === WebSocket.OPEN) {
         socket.send(JSON.stringify({ type: "message", client_id: pending, body }));
       } else {
         sendOverHttp().catch(() => { showError(chat.dataset.textOffline); });
