@@ -434,3 +434,15 @@ class AttachmentTests(ConversationTestCase):
         self.send(self.paula, self.conversation, jpeg_upload(), client_id=client_id)
         self.assertEqual(StoredFile.objects.count(), 1)
         self.assertEqual(Message.objects.filter(conversation=self.conversation).count(), 2)
+
+
+class SchoolSettingsTests(ConversationTestCase):
+    def test_the_communication_administrator_chooses_one_conversation_per_household(self) -> None:
+        url = reverse("conversations:school-settings")
+        for persona in (self.tess, self.paula, self.pim):
+            self.assertEqual(self.login(persona).post(url, {"family_split": "per_household"}).status_code, 404)
+        self.assertFalse(SchoolChatSettings.objects.exists())
+        response = self.login(self.ada).post(url, {"family_split": "per_household"})
+        self.assertRedirects(response, url)
+        self.assertEqual(SchoolChatSettings.objects.get(school=self.school).family_split, "per_household")
+        self.assertEqual(self.login(self.ada).post(url, {"family_split": "nonsense"}).status_code, 200)
