@@ -15,8 +15,10 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs the app regi
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-# WebSocket routes are added by the feature apps (conversations) as they arrive.
-websocket_urlpatterns: list = []
+from schoolbrug.conversations.routing import websocket_urlpatterns as conversation_sockets  # noqa: E402
+
+# WebSocket routes of the feature apps.
+websocket_urlpatterns: list = [*conversation_sockets]
 
 application = ProtocolTypeRouter(
     {

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "schoolbrug.media",
     "schoolbrug.consent",
     "schoolbrug.messaging",
+    "schoolbrug.conversations",
     "schoolbrug.portal",
     "schoolbrug.demo",
 ]
@@ -167,7 +168,15 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 SCHOOLBRUG_WEB_PROCESSES = env_int("SCHOOLBRUG_WEB_PROCESSES", env_int("WEB_CONCURRENCY", 1, minimum=1), minimum=1)
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+    # redis-py 8 gives every connection a 5 s socket timeout; the layer's blocking read (BZPOPMIN)
+    # of an idle consumer then fails and the socket is dropped (channels_redis issue 422). The
+    # layer sets its own timeouts on its blocking reads, so the socket itself may wait.
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

@@ -17,6 +17,7 @@ urlpatterns = [
     path("portal/", include("schoolbrug.portal.urls")),
     path("notifications/", include("schoolbrug.notifications.urls")),
     path("messages/", include("schoolbrug.messaging.urls")),
+    path("conversations/", include("schoolbrug.conversations.urls")),
     path("operator/", admin.site.urls),
     path("notifications/push/", include("schoolbrug.notifications.push.urls")),
     # At the root: a service worker controls only the paths below its own address.

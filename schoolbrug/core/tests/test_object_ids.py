@@ -11,6 +11,7 @@ import datetime as dt
 import importlib
 import inspect
 import pkgutil
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -22,6 +23,9 @@ from django.urls.converters import IntConverter
 import schoolbrug
 from schoolbrug.accounts.two_factor.testing import verified_login
 from schoolbrug.consent.models import ConsentQuestion
+from schoolbrug.conversations.models import Attachment as ConversationAttachment
+from schoolbrug.conversations.models import Message
+from schoolbrug.conversations.services import start_conversation
 from schoolbrug.core.converters import MAX_OBJECT_ID, ObjectIdConverter, parse_object_id
 from schoolbrug.core.forms import ModelMultipleIdChoiceField
 from schoolbrug.core.mail import OutgoingMail
@@ -46,7 +50,13 @@ PORTAL_STAFF_PAGES = {"portal:settings-schedule-delete", "portal:letter-group-pd
 # Text parameters of routes that also take an id.
 TEXT_ARGUMENTS = {"target": "pupil", "field": "called_name"}
 # With valid ids these routes still answer 404: no image file in the test storage.
-NO_CONTENT_IN_TESTS = {"portal:dashboard-image", "staff:pupil-photo", "messaging:author-photo", "messaging:file"}
+NO_CONTENT_IN_TESTS = {
+    "portal:dashboard-image",
+    "staff:pupil-photo",
+    "messaging:author-photo",
+    "messaging:file",
+    "conversations:file",
+}
 
 
 @dataclass
@@ -179,11 +189,30 @@ class HugeIdsAnswer404Tests(SchoolTestCase):
             "subscription_id": PushSubscription.objects.create(
                 account=cls.ada.user, endpoint="https://fcm.googleapis.com/fcm/send/x", p256dh="x", auth="x"
             ).pk,
+            # Conversations: the administrator's group conversation (so it can be left) in group 3
+            # (whose space is the `space_id` above).
+            "conversation_id": start_conversation(
+                cls.ada.user,
+                cls.group3.space,
+                teachers=True,
+                people=[cls.paula.user],
+                title="Ouderavond",
+                body="Hallo",
+                client_id=uuid.uuid4(),
+            ).pk,
         }
         # A group's app invitation (MSG-8) is shown under its own group only.
         cls.group_batch_id = InvitationBatch.objects.create(
             school=cls.school, group=cls.group3, created_by=cls.ada.user, client_key="1" * 32
         ).pk
+        # A photo row of that conversation (no bytes in the test storage, hence NO_CONTENT_IN_TESTS).
+        photo = StoredFile.objects.create(
+            school=cls.school, kind=StoredFile.Kind.IMAGE, original_name="foto.jpg", content_type="image/jpeg", size=1
+        )
+        ConversationAttachment.objects.create(
+            message=Message.objects.get(conversation_id=cls.valid["conversation_id"]), file=photo
+        )
+        cls.valid["file_id"] = photo.pk
         cls.standardised_test_id = rd.standardised(cls.sam, cls.year, "Cito M3").test_id
         # Only its creator may remove a test, and only while it has no results.
         cls.removable_test_id = StandardisedTest.objects.create(

@@ -10,13 +10,14 @@ from django.db import transaction
 
 from schoolbrug.accounts.models import Account
 from schoolbrug.consent.demo import load_demo_consent
+from schoolbrug.conversations.demo import load_demo_conversations
 from schoolbrug.messaging.demo import load_demo_messaging
 from schoolbrug.notifications.demo import load_demo_notifications
 from schoolbrug.portal.demo import load_demo_portal
 from schoolbrug.records.demo import load_demo_records
 from schoolbrug.records.demo_results import load_demo_results
 from schoolbrug.sis.demo import DEMO_PASSWORD, build_demo
-from schoolbrug.sis.demo.schools import GUARDIAN_EMAILS, STAFF_EMAILS
+from schoolbrug.sis.demo.schools import GUARDIAN_EMAILS, PARENT_EMAIL, STAFF_EMAILS, TEACHER_EMAIL
 from schoolbrug.sis.guardian_accounts.demo import load_demo_app_reach
 from schoolbrug.sis.models import School
 
@@ -53,6 +54,7 @@ class Command(BaseCommand):
                     load_demo_messaging(school)
                     load_demo_consent(school)
                     load_demo_app_reach(school)
+                    load_demo_conversations(school, TEACHER_EMAIL, PARENT_EMAIL)
                 load_demo_notifications(
                     Account.objects.filter(email__in=(*GUARDIAN_EMAILS, *STAFF_EMAILS), is_active=True)
                 )
