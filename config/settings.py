@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "schoolbrug.notifications",
     "schoolbrug.notifications.push",
     "schoolbrug.messaging",
+    "schoolbrug.agenda",
     "schoolbrug.portal",
     "schoolbrug.demo",
 ]

@@ -12,6 +12,8 @@ urlpatterns = [
     path("staff/", include("schoolbrug.sis.urls")),
     path("staff/file/", include("schoolbrug.records.urls")),
     path("portal/", include("schoolbrug.portal.urls")),
+    path("agenda/", include("schoolbrug.agenda.urls")),
+    path("staff/agenda/", include("schoolbrug.agenda.urls_staff")),
     path("notifications/", include("schoolbrug.notifications.urls")),
     path("operator/", admin.site.urls),
     path("notifications/push/", include("schoolbrug.notifications.push.urls")),
