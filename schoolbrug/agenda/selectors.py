@@ -55,7 +55,7 @@ def activities_visible_to(user: Actor) -> QuerySet[Activity]:
     """Year-plan activities as the agenda shows them: published ones for guardians (whole school
     or one of their children's groups), the school's all for staff."""
     if is_guardian(user):
-        reach = guardianships_reaching_app().filter(guardian__account_id=user.pk)
+        reach = guardianships_reaching_app().filter(guardian__account_id=user.pk or 0)
         group_ids = Placement.objects.filter(pupil_id__in=reach.values("pupil_id")).values("group_id")
         return (
             Activity.objects.filter(publish_on_portal=True, school_id__in=reach.values("pupil__school_id"))
@@ -178,7 +178,9 @@ def reachable_children(user: Actor) -> QuerySet[Pupil]:
     """The guardian's children he reaches in the app (the spaces rule's guardianships)."""
     if not is_guardian(user):
         return Pupil.objects.none()
-    return Pupil.objects.filter(pk__in=guardianships_reaching_app().filter(guardian__account_id=user.pk).values("pupil_id"))
+    return Pupil.objects.filter(
+        pk__in=guardianships_reaching_app().filter(guardian__account_id=user.pk or 0).values("pupil_id")
+    )
 
 
 def current_group_of(pupil_ids: list[int]) -> dict[int, Group]:
@@ -240,7 +242,9 @@ def has_early_access(children: list[ChildInRound]) -> bool:
 def household_of(user: Actor, pupil: Pupil) -> str:
     """The booking guardian's household: his address, so guardians living together share one."""
     guardian = (
-        Guardian.objects.filter(account_id=user.pk, guardianships__pupil=pupil).only("postcode", "house_number").first()
+        Guardian.objects.filter(account_id=user.pk or 0, guardianships__pupil=pupil)
+        .only("postcode", "house_number")
+        .first()
     )
     if guardian is None:
         raise Http404
