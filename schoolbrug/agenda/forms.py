@@ -115,7 +115,7 @@ class ImportForm(forms.Form):
         file = self.cleaned_data["file"]
         if file.size > ICS_MAX_BYTES:
             raise forms.ValidationError(
-                _("The file is too large: at most %(size)s MB.") % {"size": ICS_MAX_BYTES // 1_000_000}
+                _("The file is too large: at most %(size)s MB.") % {"size": ICS_MAX_BYTES // 1_000_000}, code="size"
             )
         return file
 

@@ -34,15 +34,11 @@ def send_event_reminders(now: dt.datetime | None = None) -> int:
     for event in due:
         if now < event.starts_at - dt.timedelta(days=event.remind_days_before or 0):
             continue
-        answered = (
-            Rsvp.objects.filter(event=event)
-            .values("account_id")
-            .union(VolunteerSignup.objects.filter(event=event).values("account_id"))
-        )
         recipients = (
             member_accounts_of([event.space])
             .filter(kind=Account.Kind.GUARDIAN)
-            .exclude(pk__in=[row["account_id"] for row in answered])
+            .exclude(pk__in=Rsvp.objects.filter(event=event).values("account_id"))
+            .exclude(pk__in=VolunteerSignup.objects.filter(event=event).values("account_id"))
         )
         local = timezone.localtime(event.starts_at)
         sent += len(

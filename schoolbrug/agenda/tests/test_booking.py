@@ -127,7 +127,8 @@ class BookingTests(SchoolTestCase):
             reverse("agenda:round", args=[self.round.pk]), {"pupil": self.sam.pk, "slot": self.tess_slots[3].pk}
         )
         self.assertEqual(response.status_code, 400)
-        self.assertContains(response, "deadline", status_code=400)
+        self.assertContains(response, "message-error", status_code=400)
+        self.assertFalse(Booking.objects.filter(slot=self.tess_slots[3]).exists())
 
     def test_families_with_children_in_several_groups_book_earlier(self) -> None:
         early = self.round.opens_at - dt.timedelta(hours=12)
