@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from schoolbrug.accounts.models import Account
 from schoolbrug.messaging.models import Space
 from schoolbrug.messaging.selectors import spaces_visible_to
+from schoolbrug.records.forms.common import add_service_error
 from schoolbrug.sis.decorators import staff_required
 from schoolbrug.sis.models import StaffMember
 from schoolbrug.sis.policies import communication_admin_of, groups_visible_to, require_staff_member
@@ -27,6 +28,13 @@ from .forms import AvailabilityForm, EventForm, ImportForm, MessageForm, RoundFo
 from .models import Availability, ConferenceRound, Event, IcsImport
 from .overview import XLSX_CONTENT_TYPE, overview_pdf, overview_rows, overview_xlsx
 from .slots import Window
+
+WINDOW_FIELDS = {
+    "starts_at": "time_from",
+    "ends_at": "time_until",
+    "break_starts_at": "break_from",
+    "break_ends_at": "break_until",
+}
 
 
 def _actor(request: HttpRequest) -> Account:
@@ -207,7 +215,7 @@ def conference_round(request: HttpRequest, round_id: int) -> HttpResponse:
                 location=data["location"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error, aliases=WINDOW_FIELDS)
         else:
             messages.success(request, _("The times have been added."))
             return redirect("agenda-staff:round", item.pk)

@@ -11,13 +11,19 @@ from django.utils import timezone
 
 from schoolbrug.agenda import booking as service
 from schoolbrug.agenda.booking import Choice, SlotTaken
-from schoolbrug.agenda.models import Booking, Slot
-from schoolbrug.sis.testing import SchoolTestCase
+from schoolbrug.agenda.models import Booking, ConferenceRound, Slot
+from schoolbrug.sis.testing import Persona, SchoolTestCase
 
-from .helpers import make_family, make_round, make_teacher_for
+from .helpers import Family, make_family, make_round, make_teacher_for
 
 
 class BookingTests(SchoolTestCase):
+    tom: Persona
+    family: Family
+    round: ConferenceRound
+    tess_slots: list[Slot]
+    tom_slots: list[Slot]
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

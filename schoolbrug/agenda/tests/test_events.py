@@ -13,18 +13,25 @@ from schoolbrug.accounts.two_factor.testing import verified_login
 from schoolbrug.agenda import services
 from schoolbrug.agenda.booking import Choice, book
 from schoolbrug.agenda.jobs import send_reminders
-from schoolbrug.agenda.models import Event, Rsvp, Slot, VolunteerSignup
+from schoolbrug.agenda.models import ConferenceRound, Event, Rsvp, Slot, VolunteerSignup
 from schoolbrug.agenda.reminders import send_conference_reminders, send_event_reminders, send_opening_notices
 from schoolbrug.core.scheduler import registered_jobs
 from schoolbrug.messaging.models import Space
 from schoolbrug.notifications.models import Notification, NotificationKind
 from schoolbrug.records.models import Activity
-from schoolbrug.sis.testing import SchoolTestCase, link, make_guardian_account
+from schoolbrug.sis.testing import Persona, SchoolTestCase, link, make_guardian_account
 
-from .helpers import make_family, make_round, make_teacher_for
+from .helpers import Family, make_family, make_round, make_teacher_for
 
 
 class EventTests(SchoolTestCase):
+    group_space: Space
+    school_space: Space
+    bring: Event
+    school_wide: Event
+    group5_event: Event
+    extra: list[Persona]
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -48,7 +55,7 @@ class EventTests(SchoolTestCase):
             starts_at=now + dt.timedelta(days=20),
             ends_at=now + dt.timedelta(days=20, hours=2),
         )
-        cls.other_group = Event.objects.create(
+        cls.group5_event = Event.objects.create(
             school=cls.school,
             space=Space.objects.get(group=cls.group5),
             title="Schoolreis groep 5",
@@ -86,10 +93,10 @@ class EventTests(SchoolTestCase):
         self.assertIn("Studiedag", titles)
         self.assertNotIn("Schoolreis groep 5", titles)
         self.assertNotIn("Teamvergadering", titles)
-        self.assertEqual(self.client.get(reverse("agenda:event", args=[self.other_group.pk])).status_code, 404)
+        self.assertEqual(self.client.get(reverse("agenda:event", args=[self.group5_event.pk])).status_code, 404)
         self.assertEqual(
             self.client.post(
-                reverse("agenda:event", args=[self.other_group.pk]), {"action": "rsvp", "answer": "yes"}
+                reverse("agenda:event", args=[self.group5_event.pk]), {"action": "rsvp", "answer": "yes"}
             ).status_code,
             404,
         )
@@ -175,6 +182,10 @@ class EventTests(SchoolTestCase):
 
 
 class ConferenceNoticeTests(SchoolTestCase):
+    tom: Persona
+    family: Family
+    round: ConferenceRound
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
