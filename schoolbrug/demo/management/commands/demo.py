@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from schoolbrug.accounts.models import Account
+from schoolbrug.agenda.demo import load_demo_agenda
 from schoolbrug.notifications.demo import load_demo_notifications
 from schoolbrug.portal.demo import load_demo_portal
 from schoolbrug.records.demo import load_demo_records
@@ -47,6 +48,7 @@ class Command(BaseCommand):
                     load_demo_records(school)
                     load_demo_results(school)
                     load_demo_portal(school)
+                    load_demo_agenda(school)
                 load_demo_notifications(
                     Account.objects.filter(email__in=(*GUARDIAN_EMAILS, *STAFF_EMAILS), is_active=True)
                 )
