@@ -78,9 +78,11 @@ def book(
     for previous, following in pairwise(ordered):
         if following.starts_at < previous.ends_at:
             raise ValidationError(_("Two conferences of yours would overlap."), code="overlap")
-    households = {c.pupil_id: household_of(actor, children[c.pupil_id].pupil) for c in choices}
-    if not conference.per_household:
-        households = dict.fromkeys(households, "")
+    households = (
+        {c.pupil_id: household_of(actor, children[c.pupil_id].pupil) for c in choices}
+        if conference.per_household
+        else {c.pupil_id: "" for c in choices}
+    )
     try:
         with transaction.atomic():
             Booking.objects.filter(
