@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from icalendar import Calendar
 
 from schoolbrug.accounts.models import Account
 from schoolbrug.messaging.models import Space
@@ -56,6 +55,8 @@ def _moment(value: dt.date | dt.datetime, zone: ZoneInfo) -> tuple[dt.datetime, 
 def parse(text: str, *, zone: ZoneInfo) -> list[ImportedEvent]:
     if "BEGIN:VCALENDAR" not in text[:2000].upper():
         raise ValidationError(_("This is not an iCalendar (.ics) file."), code="not_ics")
+    from icalendar import Calendar  # imported late, like every file format only some pages need
+
     try:
         calendar = Calendar.from_ical(text)
         events: list[ImportedEvent] = []

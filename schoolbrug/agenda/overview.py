@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from schoolbrug.sis.models import StaffMember
 
@@ -62,6 +60,10 @@ def overview_pdf(conference: ConferenceRound, rows: list[OverviewRow]) -> bytes:
 
 
 def overview_xlsx(conference: ConferenceRound, rows: list[OverviewRow]) -> bytes:
+    # Imported here: openpyxl takes a noticeable part of a second to load on every process start.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
