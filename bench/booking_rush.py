@@ -212,7 +212,11 @@ def main() -> int:
             drained = time.perf_counter() - began
         finally:
             server.terminate()
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
         with connection.cursor() as cursor:
             cursor.execute("SELECT slot_id FROM agenda_booking GROUP BY slot_id HAVING count(*) > 1")
             duplicates = cursor.fetchall()
