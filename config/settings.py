@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "schoolbrug.consent",
     "schoolbrug.messaging",
     "schoolbrug.conversations",
+    "schoolbrug.agenda",
     "schoolbrug.portal",
     "schoolbrug.demo",
 ]

@@ -15,6 +15,8 @@ urlpatterns = [
     path("staff/file/", include("schoolbrug.records.urls")),
     path("staff/consent/", include("schoolbrug.consent.urls")),
     path("portal/", include("schoolbrug.portal.urls")),
+    path("agenda/", include("schoolbrug.agenda.urls")),
+    path("staff/agenda/", include("schoolbrug.agenda.urls_staff")),
     path("notifications/", include("schoolbrug.notifications.urls")),
     path("messages/", include("schoolbrug.messaging.urls")),
     path("conversations/", include("schoolbrug.conversations.urls")),

@@ -7,7 +7,6 @@ from typing import Any
 
 from django import template
 from django.templatetags.static import static
-from django.urls import NoReverseMatch, reverse
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -117,12 +116,3 @@ def scroll_region(parser: template.base.Parser, token: template.base.Token) -> S
     parser.delete_first_token()
     return ScrollRegionNode(nodelist, parser.compile_filter(bits[1]))
 
-
-@register.simple_tag
-def url_if_exists(name: str) -> str:
-    """The URL of `name`, or "" while no app provides it yet: the menu shows a destination (e.g.
-    conversations or the agenda) only once its pages exist."""
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return ""

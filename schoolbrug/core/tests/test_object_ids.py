@@ -14,11 +14,13 @@ import pkgutil
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.forms import BaseForm, ModelMultipleChoiceField
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
+from django.utils import timezone
 
 import schoolbrug
 from schoolbrug.accounts.two_factor.testing import verified_login
@@ -44,9 +46,41 @@ from schoolbrug.sis.models import Branch, EmergencyContact, Guardianship, Timeta
 from schoolbrug.sis.sync.upload_models import SyncUpload
 from schoolbrug.sis.testing import Persona, SchoolTestCase
 
+ICS_ONE_EVENT = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//NL\r\nBEGIN:VEVENT\r\nUID:a@test\r\n"
+    "DTSTAMP:20261101T100000Z\r\nDTSTART:20261210T130000Z\r\nSUMMARY:Sportdag\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+
+
+def agenda_objects(cls: Any) -> dict[str, int]:
+    from schoolbrug.agenda.booking import Choice, book
+    from schoolbrug.agenda.models import Event, IcsImport, Slot
+    from schoolbrug.agenda.tests.helpers import make_round
+    from schoolbrug.messaging.models import Space
+
+    now = timezone.now()
+    space = Space.objects.get(group=cls.group3)
+    conference = make_round(cls.school, [cls.group3], [cls.tess])
+    slot = Slot.objects.filter(round=conference).first()
+    assert slot is not None
+    booking = book(actor=cls.paula.user, conference=conference, choices=[Choice(cls.sam.pk, slot.pk)])[0]
+    return {
+        "event_id": Event.objects.create(
+            school=cls.school, space=space, title="Uitje", starts_at=now, ends_at=now + dt.timedelta(hours=1)
+        ).pk,
+        "round_id": conference.pk,
+        "booking_id": booking.pk,
+        "import_id": IcsImport.objects.create(
+            school=cls.school, space=space, text=ICS_ONE_EVENT, created_by=cls.ada.user
+        ).pk,
+    }
+
+
 HUGE_IDS = ("9" * 23, str(MAX_OBJECT_ID + 1), str(MAX_OBJECT_ID))
 # Portal pages of application administrators; every other portal page belongs to a guardian.
 PORTAL_STAFF_PAGES = {"portal:settings-schedule-delete", "portal:letter-group-pdf", "portal:letter-group-send"}
+# Guardian pages outside the portal namespace (the agenda's); its staff pages are "agenda-staff:".
+GUARDIAN_NAMESPACES = ("portal:", "agenda:")
 # Text parameters of routes that also take an id.
 TEXT_ARGUMENTS = {"target": "pupil", "field": "called_name"}
 # With valid ids these routes still answer 404: no image file in the test storage.
@@ -213,6 +247,9 @@ class HugeIdsAnswer404Tests(SchoolTestCase):
             message=Message.objects.get(conversation_id=cls.valid["conversation_id"]), file=photo
         )
         cls.valid["file_id"] = photo.pk
+        # The agenda: an event of Sam's group, a conference round with Paula's booking, an import.
+        agenda = agenda_objects(cls)
+        cls.valid.update(agenda)
         cls.standardised_test_id = rd.standardised(cls.sam, cls.year, "Cito M3").test_id
         # Only its creator may remove a test, and only while it has no results.
         cls.removable_test_id = StandardisedTest.objects.create(
@@ -223,7 +260,7 @@ class HugeIdsAnswer404Tests(SchoolTestCase):
         self.clients: dict[int, Client] = {}
 
     def persona_for(self, route: Route) -> Persona:
-        if route.name.startswith("portal:") and route.name not in PORTAL_STAFF_PAGES:
+        if route.name.startswith(GUARDIAN_NAMESPACES) and route.name not in PORTAL_STAFF_PAGES:
             return self.paula
         return self.ada  # application administrator of the whole school: every staff page is his
 

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from schoolbrug.accounts.models import Account
+from schoolbrug.agenda.demo import load_demo_agenda
 from schoolbrug.consent.demo import load_demo_consent
 from schoolbrug.conversations.demo import load_demo_conversations
 from schoolbrug.messaging.demo import load_demo_messaging
@@ -55,6 +56,7 @@ class Command(BaseCommand):
                     load_demo_consent(school)
                     load_demo_app_reach(school)
                     load_demo_conversations(school, TEACHER_EMAIL, PARENT_EMAIL)
+                    load_demo_agenda(school)
                 load_demo_notifications(
                     Account.objects.filter(email__in=(*GUARDIAN_EMAILS, *STAFF_EMAILS), is_active=True)
                 )
