@@ -3,7 +3,7 @@
 Events target a messaging `Space` (the school-wide space or a group's), so who sees an event is
 the spaces rule and nothing else. The year plan (records `Activity`) is not copied: selectors
 read it next to the events. A conference `Booking` holds its slot under a unique constraint,
-which is the real guard against a slot given twice (docs/decisions/0021-agenda-and-conference-booking.md).
+which is the real guard against a slot given twice (docs/decisions/0026-agenda-and-conference-booking.md).
 """
 
 from __future__ import annotations

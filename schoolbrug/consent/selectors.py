@@ -1,4 +1,4 @@
-"""Reads of privacy preferences. The strictest answer counts (docs/decisions/0021):
+"""Reads of privacy preferences. The strictest answer counts (docs/decisions/0022):
 
 - only guardians who hold the portal access right for the child count;
 - each guardian's current answer is his latest;

@@ -4,7 +4,7 @@ The page lists every enrolled pupil of the group with his guardians. A guardian 
 unless he is already in the app, or his guardianship lacks the app invitation flag; he cannot
 be ticked at all without the portal access right (the app would show him nothing) or without a
 usable e-mail address. Ticking a guardian whose app invitation flag is off switches the flag on:
-the teacher chose to invite him (docs/decisions/0021).
+the teacher chose to invite him (docs/decisions/0024).
 
 Confirming writes one `InvitationBatch` with `group` set and one item per ticked guardian; the
 task worker then sends each guardian the app invitation e-mail (through the mail queue, with its
