@@ -60,12 +60,6 @@ class EventForm(forms.Form):
         self.school = school
         self.fields["space"].queryset = spaces  # type: ignore[attr-defined]
 
-    def clean_attachment(self) -> Any:
-        file = self.cleaned_data.get("attachment")
-        if file is not None and file.size > 10_000_000:
-            raise forms.ValidationError(_("The attachment is too large: at most 10 MB."))
-        return file
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         day: dt.date | None = data.get("date")

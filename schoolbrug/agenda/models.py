@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from schoolbrug.media.models import StoredFile
 from schoolbrug.messaging.models import Space
 from schoolbrug.sis.models import Group, Pupil, School, StaffMember
 
@@ -30,7 +31,11 @@ class Event(models.Model):
     all_day = models.BooleanField(_("all day"), default=False)
     location = models.CharField(_("place"), max_length=200, blank=True)
     description = models.TextField(_("description"), max_length=5000, blank=True)
-    attachment = models.FileField(_("attachment"), upload_to="agenda/", blank=True)
+    # A document or photo through the media pipeline: checked by content, private, served only
+    # after `get_event_for_user_or_404` (views.event_file).
+    attachment = models.ForeignKey(
+        StoredFile, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("attachment")
+    )
     remind_days_before = models.PositiveSmallIntegerField(
         _("reminder (days before)"), null=True, blank=True, help_text=_("Empty: no reminder.")
     )

@@ -42,7 +42,9 @@ def events_visible_to(user: Actor) -> QuerySet[Event]:
 
 
 def get_event_for_user_or_404(user: Actor, event_id: int) -> Event:
-    return get_object_or_404(events_visible_to(user).select_related("space__group", "school"), pk=event_id)
+    return get_object_or_404(
+        events_visible_to(user).select_related("space__group", "school", "attachment"), pk=event_id
+    )
 
 
 def get_event_for_staff_or_404(user: Actor, event_id: int) -> Event:

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods
 from schoolbrug.accounts.models import Account
 from schoolbrug.core.confirm import confirmation_page, is_confirmed
 from schoolbrug.core.converters import parse_object_id
+from schoolbrug.media.serving import serve_stored_file
 
 from . import booking as booking_service
 from . import selectors, services
@@ -229,6 +230,17 @@ def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponseBase:
     else:
         messages.success(request, _("The conference has been cancelled."))
     return redirect(back)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET"])
+def event_file(request: HttpRequest, event_id: int) -> HttpResponseBase:
+    """An event's attachment, for guardians and staff who may see the event (the one rule)."""
+    item = selectors.get_event_for_user_or_404(_actor(request), event_id)
+    if item.attachment is None:
+        raise Http404
+    return serve_stored_file(request, item.attachment)
 
 
 @login_required

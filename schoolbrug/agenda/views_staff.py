@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from schoolbrug.accounts.models import Account
+from schoolbrug.media.services import mark_attached, store_upload
 from schoolbrug.messaging.models import Space
 from schoolbrug.messaging.selectors import spaces_visible_to
 from schoolbrug.records.forms.common import add_service_error
@@ -76,6 +78,22 @@ def event_new(request: HttpRequest) -> HttpResponse:
     form = EventForm(request.POST or None, request.FILES or None, school=staff.school, spaces=spaces)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        try:
+            created = _create_event(user, staff, data)
+        except ValidationError as error:
+            form.add_error("attachment", error)
+        else:
+            messages.success(request, _("The event has been saved."))
+            return redirect("agenda-staff:event", created.pk)
+    return render(request, "agenda/staff/event_form.html", {"form": form})
+
+
+def _create_event(user: Account, staff: StaffMember, data: dict[str, Any]) -> Event:
+    """The event and its attachment in one transaction: a refused file saves nothing, and a file
+    written for an event that is then not saved is removed again (schoolbrug.media)."""
+    with transaction.atomic():
+        upload = data.get("attachment")
+        attachment = store_upload(upload, school=staff.school, uploaded_by=user) if upload else None
         created = Event.objects.create(
             school=staff.school,
             space=data["space"],
@@ -85,16 +103,16 @@ def event_new(request: HttpRequest) -> HttpResponse:
             all_day=data["all_day"],
             location=data["location"],
             description=data["description"],
-            attachment=data.get("attachment") or "",
+            attachment=attachment,
             remind_days_before=data.get("remind_days_before"),
             rsvp=data["rsvp"],
             volunteer_places=data.get("volunteer_places") or 0,
             signup_deadline=data["signup_deadline_at"],
             created_by=user,
         )
-        messages.success(request, _("The event has been saved."))
-        return redirect("agenda-staff:event", created.pk)
-    return render(request, "agenda/staff/event_form.html", {"form": form})
+        if attachment is not None:
+            mark_attached([attachment])
+    return created
 
 
 @staff_required

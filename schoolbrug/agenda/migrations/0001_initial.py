@@ -10,6 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('media', '0001_initial'),
         ('messaging', '0002_spaces_for_existing_records'),
         ('sis', '0008_branch_external_key'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -75,7 +76,7 @@ class Migration(migrations.Migration):
                 ('all_day', models.BooleanField(default=False, verbose_name='all day')),
                 ('location', models.CharField(blank=True, max_length=200, verbose_name='place')),
                 ('description', models.TextField(blank=True, max_length=5000, verbose_name='description')),
-                ('attachment', models.FileField(blank=True, upload_to='agenda/', verbose_name='attachment')),
+                ('attachment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='media.storedfile', verbose_name='attachment')),
                 ('remind_days_before', models.PositiveSmallIntegerField(blank=True, help_text='Empty: no reminder.', null=True, verbose_name='reminder (days before)')),
                 ('reminded_at', models.DateTimeField(blank=True, null=True)),
                 ('rsvp', models.BooleanField(default=False, verbose_name='ask who comes (yes / no / maybe)')),

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import tempfile
+from typing import Any
 
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,6 +20,8 @@ from pypdf import PdfReader
 from schoolbrug.accounts.two_factor.testing import verified_login
 from schoolbrug.agenda.booking import Choice, book
 from schoolbrug.agenda.models import Availability, ConferenceRound, Event, Slot
+from schoolbrug.media.models import StoredFile
+from schoolbrug.media.testing import MINIMAL_PDF, pdf_upload
 from schoolbrug.messaging.models import Space
 from schoolbrug.records.models import Activity
 from schoolbrug.sis.testing import Persona, SchoolTestCase
@@ -238,3 +244,61 @@ class PrivacyMatrixTests(SchoolTestCase):
         verified_login(self.client, self.tess.user)
         self.assertEqual(self.client.get(reverse("agenda:round", args=[self.round.pk])).status_code, 404)
         self.assertTrue(type(booking).objects.filter(pk=booking.pk).exists())
+
+
+class EventAttachmentTests(SchoolTestCase):
+    """An event's attachment goes through the media pipeline and is served after the event rule."""
+
+    def setUp(self) -> None:
+        directory = tempfile.TemporaryDirectory()
+        self.addCleanup(directory.cleanup)
+        storages = {
+            **settings.STORAGES,
+            "private": {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": directory.name, "base_url": None},
+            },
+        }
+        override = self.settings(STORAGES=storages)
+        override.enable()
+        self.addCleanup(override.disable)
+
+    def post_event(self, upload: SimpleUploadedFile) -> Any:
+        verified_login(self.client, self.tess.user)
+        return self.client.post(
+            reverse("agenda-staff:event-new"),
+            {
+                "space": Space.objects.get(group=self.group3).pk,
+                "title": "Schoolreis",
+                "date": "2027-05-20",
+                "all_day": "on",
+                "attachment": upload,
+            },
+        )
+
+    def test_a_document_is_stored_privately_and_served_only_to_those_who_see_the_event(self) -> None:
+        self.assertEqual(self.post_event(pdf_upload("Paklijst schoolreis.pdf")).status_code, 302)
+        event = Event.objects.select_related("attachment").get(title="Schoolreis")
+        assert event.attachment is not None
+        self.assertIsNotNone(event.attachment.attached_at)
+        self.assertEqual(event.attachment.content_type, "application/pdf")
+        url = reverse("agenda:event-file", args=[event.pk])
+        self.client.force_login(self.paula.user)
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response["X-Content-Type-Options"], "nosniff")
+        self.assertTrue(response["Content-Disposition"].startswith("attachment"))
+        self.assertEqual(b"".join(response.streaming_content), MINIMAL_PDF)  # type: ignore[attr-defined]
+        response.close()
+        self.client.force_login(self.otto.user)  # a guardian of another group
+        self.assertEqual(self.client.get(url).status_code, 404)
+        verified_login(self.client, self.wim.user)  # staff of another school
+        self.assertEqual(self.client.get(url).status_code, 404)
+
+    def test_a_file_that_is_not_what_it_claims_saves_no_event(self) -> None:
+        fake = SimpleUploadedFile("paklijst.pdf", b"just text, not a PDF", content_type="application/pdf")
+        response = self.post_event(fake)
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.context["form"].has_error("attachment"))
+        self.assertFalse(Event.objects.filter(title="Schoolreis").exists())
+        self.assertFalse(StoredFile.objects.exists())

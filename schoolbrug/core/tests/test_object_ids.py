@@ -90,6 +90,7 @@ NO_CONTENT_IN_TESTS = {
     "messaging:author-photo",
     "messaging:file",
     "conversations:file",
+    "agenda:event-file",
 }
 
 
