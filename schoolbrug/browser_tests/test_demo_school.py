@@ -42,7 +42,7 @@ def test_demo_teacher_and_guardian_see_their_own(page: Page, demo: None, screens
 
     log_in(page, "leerkracht@regenboog.demo")
     expect(page.get_by_role("heading", name="OBS De Regenboog")).to_be_visible()
-    page.get_by_role("link", name="Groepen").click()
+    page.get_by_role("link", name="Groepen", exact=True).click()
     screenshot(page, "demo-teacher-groups")
     page.goto(f"/staff/pupils/{taught.pk}/")
     expect(page.get_by_role("heading", name=taught.display_name)).to_be_visible()

@@ -36,7 +36,7 @@ def test_teacher_sees_her_group_and_pupil(page: Page, school: SimpleNamespace, s
     log_in(page, "tess@test.nl")
     expect(page.get_by_role("heading", name="OBS Testschool")).to_be_visible()
     screenshot(page, "teacher-overview")
-    page.get_by_role("link", name="Groepen").click()
+    page.get_by_role("link", name="Groepen", exact=True).click()
     expect(page.get_by_role("link", name="Groep 3")).to_be_visible()
     expect(page.get_by_role("link", name="Groep 5/6")).to_have_count(0)
     page.get_by_role("link", name="Groep 3").click()
