@@ -20,13 +20,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def more(request: HttpRequest) -> HttpResponse:
-    """The app shell's "More": everything that is not one of the main destinations."""
-    guardian = getattr(request.user, "is_guardian", False)
-    return render(
-        request,
-        "more.html",
-        {"base_template": "portal/portal_base.html" if guardian else "staff_base.html", "guardian": guardian},
-    )
+    """The staff app shell's "More": everything that is not one of the main destinations.
+    Guardians have their own (portal:more), which also serves an administrator looking as one."""
+    if getattr(request.user, "is_guardian", False):
+        return redirect("portal:more")
+    return render(request, "more.html")
 
 
 @require_GET

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", dashboard.home, name="home"),
     path("account/", guardian.account, name="account"),
     path("school/", guardian.school, name="school"),
+    path("more/", guardian.more, name="more"),
     path("image/<id:school_id>/", guardian.dashboard_image, name="dashboard-image"),
     path("child/<id:pupil_id>/", guardian.child_about, name="child-about"),
     path("child/<id:pupil_id>/group/", guardian.child_group, name="child-group"),

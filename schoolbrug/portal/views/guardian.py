@@ -50,6 +50,12 @@ def account(request: HttpRequest, portal: PortalRequestContext) -> HttpResponse:
 
 
 @portal_page()
+def more(request: HttpRequest, portal: PortalRequestContext) -> HttpResponse:
+    """The app shell's "More" for guardians (also while an administrator looks as one)."""
+    return render_portal(request, portal, "portal/more.html", {})
+
+
+@portal_page()
 def school(request: HttpRequest, portal: PortalRequestContext) -> HttpResponse:
     """POR-9/POR-5: contact data, board and branches; staff only while that module is on."""
     schools = selectors.schools_for_page(portal.portals.keys())
