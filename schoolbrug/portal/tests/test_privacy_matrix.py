@@ -25,7 +25,7 @@ from . import records_data as rd
 from .helpers import enable_module, set_settings
 
 # Pages about the guardian himself or the school: open to every guardian, closed to staff.
-OWN_PAGES = {"home", "account", "school", "correction-sent"}
+OWN_PAGES = {"home", "account", "school", "more", "correction-sent"}
 # Pages for application administrators of the school (tested in test_settings/test_impersonation).
 STAFF_PAGES = {
     "settings",
