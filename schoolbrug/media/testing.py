@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from PIL import Image
 
 
@@ -20,6 +22,19 @@ def private_storage_in(settings: Any, directory: Path) -> None:
             "OPTIONS": {"location": directory, "base_url": None},
         },
     }
+
+
+def response_body(response: Any) -> bytes:
+    """The body of a served file, with the response closed (its file handle released)."""
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    # Closing a response sends request_finished, which closes the database connection (and with it
+    # the test's transaction) on PostgreSQL; Django's test client disconnects it the same way.
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+    return bytes(body)
 
 
 def jpeg_upload(name: str = "foto.jpg", size: tuple[int, int] = (64, 48), color: str = "red") -> SimpleUploadedFile:

@@ -21,7 +21,7 @@ from schoolbrug.accounts.two_factor.testing import verified_login
 from schoolbrug.agenda.booking import Choice, book
 from schoolbrug.agenda.models import Availability, ConferenceRound, Event, Slot
 from schoolbrug.media.models import StoredFile
-from schoolbrug.media.testing import MINIMAL_PDF, pdf_upload
+from schoolbrug.media.testing import MINIMAL_PDF, pdf_upload, response_body
 from schoolbrug.messaging.models import Space
 from schoolbrug.records.models import Activity
 from schoolbrug.sis.testing import Persona, SchoolTestCase
@@ -288,8 +288,7 @@ class EventAttachmentTests(SchoolTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response["X-Content-Type-Options"], "nosniff")
         self.assertTrue(response["Content-Disposition"].startswith("attachment"))
-        self.assertEqual(b"".join(response.streaming_content), MINIMAL_PDF)  # type: ignore[attr-defined]
-        response.close()
+        self.assertEqual(response_body(response), MINIMAL_PDF)
         self.client.force_login(self.otto.user)  # a guardian of another group
         self.assertEqual(self.client.get(url).status_code, 404)
         verified_login(self.client, self.wim.user)  # staff of another school

@@ -4,27 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.signals import request_finished
-from django.db import close_old_connections
 from django.test import RequestFactory
 
 from schoolbrug.media.services import store_upload
 from schoolbrug.media.serving import serve_stored_file
 from schoolbrug.media.tasks import make_renditions
 from schoolbrug.media.testing import jpeg_upload, pdf_upload
+from schoolbrug.media.testing import response_body as _body
 from schoolbrug.sis.models import School
-
-
-def _body(response: Any) -> bytes:
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    # Closing a response sends request_finished, which closes the database connection (and with it
-    # the test's transaction) on PostgreSQL; Django's test client disconnects it the same way.
-    request_finished.disconnect(close_old_connections)
-    try:
-        response.close()
-    finally:
-        request_finished.connect(close_old_connections)
-    return body
 
 
 def test_a_document_downloads_with_its_dutch_name_sandboxed_and_unsniffed(school: School) -> None:
