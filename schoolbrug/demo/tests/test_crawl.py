@@ -20,6 +20,7 @@ from django.urls import Resolver404, resolve
 
 from schoolbrug.accounts.models import Account
 from schoolbrug.accounts.two_factor.testing import verified_login
+from schoolbrug.media.testing import response_body
 from schoolbrug.sis.demo.schools import (
     ADMIN_EMAIL,
     GUARDIAN_EMAILS,
@@ -133,7 +134,8 @@ def crawl(client: Client, *, max_per_route: int = MAX_PER_ROUTE) -> CrawlResult:
                 enqueue(target, referrer)
             continue
         if response.streaming:
-            response.close()
+            # A served file: read and closed without closing the (PostgreSQL) test connection.
+            response_body(response)
             continue
         content_type = response.get("Content-Type", "")
         if not content_type.startswith(("text/", "application/json")):
