@@ -24,6 +24,7 @@ from schoolbrug.core.converters import parse_object_id
 from schoolbrug.media.serving import serve_stored_file
 from schoolbrug.messaging.models import Space
 from schoolbrug.messaging.selectors import get_space_for_user_or_404
+from schoolbrug.messaging.views import base_template
 from schoolbrug.sis.policies import communication_admin_of, require_communication_admin
 
 from . import policies, realtime, selectors, services
@@ -38,10 +39,6 @@ def _account(request: HttpRequest) -> Account:
     user = request.user
     assert isinstance(user, Account)
     return user
-
-
-def _base(account: Account) -> str:
-    return "portal/portal_base.html" if account.is_guardian else "staff_base.html"
 
 
 def _group_space_or_404(user: Account, space_id: int) -> Space:
@@ -69,7 +66,7 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "conversations/list.html",
-        {"items": items, "base_template": _base(account)},
+        {"items": items, "base_template": base_template(account)},
     )
 
 
@@ -89,7 +86,7 @@ def start(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "conversations/start.html",
-        {"rows": rows, "base_template": _base(account), "is_admin": is_admin},
+        {"rows": rows, "base_template": base_template(account), "is_admin": is_admin},
     )
 
 
@@ -118,7 +115,7 @@ def start_in_space(request: HttpRequest, space_id: int) -> HttpResponse:
     return render(
         request,
         "conversations/start_in_space.html",
-        {"form": form, "space": space, "base_template": _base(account), "nothing_allowed": nothing_allowed},
+        {"form": form, "space": space, "base_template": base_template(account), "nothing_allowed": nothing_allowed},
     )
 
 
@@ -150,7 +147,7 @@ def _page_context(request: HttpRequest, account: Account, conversation: Conversa
             str(p.account_id): {"name": selectors.public_name(p.account), "up_to": p.read_up_to} for p in reads.values()
         },
         "refresh_ms": REFRESH_MS,
-        "base_template": _base(account),
+        "base_template": base_template(account),
     }
 
 
@@ -242,7 +239,7 @@ def leave(request: HttpRequest, conversation_id: int) -> HttpResponse:
             consequence=_("You will no longer see this conversation or receive its messages."),
             button=_("Leave"),
             cancel_url=reverse("conversations:detail", args=[conversation.pk]),
-            base_template=_base(account),
+            base_template=base_template(account),
         )
     services.leave(account, conversation)
     messages.success(request, _("You have left the conversation."))
@@ -273,7 +270,9 @@ def group_settings(request: HttpRequest, space_id: int) -> HttpResponse:
         messages.success(request, _("The conversation settings of %(group)s are saved.") % {"group": space})
         return redirect("conversations:group-settings", space.pk)
     return render(
-        request, "conversations/group_settings.html", {"form": form, "space": space, "base_template": _base(account)}
+        request,
+        "conversations/group_settings.html",
+        {"form": form, "space": space, "base_template": base_template(account)},
     )
 
 
@@ -295,7 +294,7 @@ def family_conversations(request: HttpRequest, space_id: int) -> HttpResponse:
             ),
             button=_("Start the conversations"),
             cancel_url=cancel,
-            base_template=_base(account),
+            base_template=base_template(account),
         )
     made = services.create_family_conversations(account, space)
     messages.success(request, _("%(count)d family conversations were started.") % {"count": made})
